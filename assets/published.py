@@ -1,0 +1,63 @@
+"""Published: the finished tables, written whole to the warehouse and to CSV.
+
+One asset per table under the key prefix `published`, so the graph reads
+raw → validated → reconciled → published. Each write is one transaction (and an
+atomic file rename): a reader never sees half a table.
+"""
+
+import pandas as pd
+from dagster import (
+    AssetExecutionContext,
+    AssetIn,
+    AssetKey,
+    AssetsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from assets._meta import preview
+from pipelines.resources import TillvaxtSettings
+from tillvaxt.publish.publisher import publish_table
+from tillvaxt.publish.tables import DESCRIPTIONS
+
+PUBLISHED_TABLES = [
+    "appropriation_reconciliation",
+    "appropriation_usage",
+    "recipients_by_instrument",
+    "quarantine",
+]
+
+
+def published_asset(table: str) -> AssetsDefinition:
+    """The asset that publishes reconciled table `table`."""
+
+    @asset(
+        name=table,
+        key_prefix="published",
+        group_name="published",
+        kinds={"sql", "csv"},
+        ins={"frame": AssetIn(key=AssetKey(table))},
+        description=f"Published table `{table}`: {DESCRIPTIONS[table]} In the warehouse and as `<processed>/{table}.csv`.",
+    )
+    def _publish(
+        context: AssetExecutionContext, settings: TillvaxtSettings, frame: pd.DataFrame
+    ) -> MaterializeResult:
+        engine = settings.engine()
+        try:
+            published = publish_table(table, frame, engine, settings.processed_path)
+        finally:
+            engine.dispose()
+        return MaterializeResult(
+            metadata={
+                "rows": len(published),
+                "csv": MetadataValue.path(str(settings.processed_path / f"{table}.csv")),
+                "warehouse_table": table,
+                "preview": preview(frame),
+            }
+        )
+
+    return _publish
+
+
+published_assets = [published_asset(t) for t in PUBLISHED_TABLES]

@@ -1,0 +1,162 @@
+"""Validated: typed tables checked by their pandera models, and the quarantine.
+
+Each source yields its validated table and its quarantined rows; an asset check
+proves nothing was lost: rows read = rows validated + rows quarantined (+ identical
+repeats merged, for the overlapping payout exports).
+"""
+
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetOut,
+    Output,
+    multi_asset,
+)
+
+from assets._meta import input_failure, money
+from pipelines.resources import TillvaxtSettings
+from tillvaxt.errors import InputError
+from tillvaxt.validate.appropriations import validate_appropriations
+from tillvaxt.validate.decisions import validate_decisions
+from tillvaxt.validate.payouts import conflict_message, validate_payouts
+from tillvaxt.validate.quarantine import Validated
+
+
+def _nothing_lost(name: str, v: Validated, merged: int = 0) -> AssetCheckResult:
+    accounted = len(v.valid) + len(v.quarantine) + merged
+    return AssetCheckResult(
+        asset_key=name,
+        check_name="nothing_lost",
+        passed=accounted == v.rows_read,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "rows_read": v.rows_read,
+            "validated": len(v.valid),
+            "quarantined": len(v.quarantine),
+            "merged_repeats": merged,
+        },
+    )
+
+
+def _outs(name: str, description: str) -> dict[str, AssetOut]:
+    return {
+        name: AssetOut(group_name="validated", description=description, kinds={"pandas"}),
+        f"{name}_quarantine": AssetOut(
+            group_name="validated",
+            description=f"Rows of the {name} source that could not be read, with file, line and reason.",
+            kinds={"pandas"},
+        ),
+    }
+
+
+@multi_asset(
+    outs=_outs(
+        "appropriations",
+        "Allocation per year and appropriation, with credit limit and savings cap (öre).",
+    ),
+    check_specs=[
+        AssetCheckSpec(
+            "nothing_lost",
+            asset="appropriations",
+            description="rows read = validated + quarantined",
+        )
+    ],
+)
+def appropriations(context: AssetExecutionContext, raw_appropriations: pd.DataFrame):
+    try:
+        v = validate_appropriations(raw_appropriations)
+    except InputError as exc:
+        raise input_failure(exc) from exc
+    yield Output(
+        v.valid,
+        "appropriations",
+        metadata={"rows": len(v.valid), "allocated_total": money(v.valid["allocated_ore"].sum())},
+    )
+    yield Output(v.quarantine, "appropriations_quarantine", metadata={"rows": len(v.quarantine)})
+    yield _nothing_lost("appropriations", v)
+
+
+@multi_asset(
+    outs={
+        **_outs(
+            "payouts",
+            "One row per voucher: overlapping exports merged, amounts in öre, organisation numbers normalised.",
+        ),
+        "payouts_conflicts": AssetOut(
+            group_name="validated",
+            kinds={"pandas"},
+            description="Vouchers that appear with different content in two exports, with both files and lines.",
+        ),
+    },
+    check_specs=[
+        AssetCheckSpec(
+            "nothing_lost",
+            asset="payouts",
+            description="rows read = validated + quarantined + identical repeats merged",
+        ),
+        AssetCheckSpec(
+            "no_conflicting_vouchers",
+            asset="payouts",
+            blocking=True,
+            description="no voucher appears with different content in two exports (that year cannot be reconciled)",
+        ),
+    ],
+)
+def payouts(context: AssetExecutionContext, raw_payouts: pd.DataFrame):
+    v = validate_payouts(raw_payouts)
+    yield Output(
+        v.valid,
+        "payouts",
+        metadata={
+            "rows": len(v.valid),
+            "paid_total": money(v.valid["amount_ore"].sum()),
+            "identical_repeats_merged": v.duplicates_merged,
+            "conflicting_vouchers": len(v.conflicts),
+        },
+    )
+    yield Output(v.quarantine, "payouts_quarantine", metadata={"rows": len(v.quarantine)})
+    yield Output(v.conflicts, "payouts_conflicts", metadata={"rows": len(v.conflicts)})
+    yield _nothing_lost("payouts", v, merged=v.duplicates_merged + len(v.conflicts))
+    yield AssetCheckResult(
+        asset_key="payouts",
+        check_name="no_conflicting_vouchers",
+        passed=v.conflicts.empty,
+        metadata={
+            "conflicts": "\n".join(conflict_message(r) for _, r in v.conflicts.iterrows()) or "none"
+        },
+    )
+
+
+@multi_asset(
+    outs=_outs(
+        "decisions", "Every snapshot's decisions, typed; the newest snapshot flagged authoritative."
+    ),
+    check_specs=[
+        AssetCheckSpec(
+            "nothing_lost", asset="decisions", description="rows read = validated + quarantined"
+        )
+    ],
+)
+def decisions(
+    context: AssetExecutionContext, raw_decisions: pd.DataFrame, settings: TillvaxtSettings
+):
+    try:
+        v = validate_decisions(raw_decisions, settings.region())
+    except InputError as exc:
+        raise input_failure(exc) from exc
+    auth = v.valid[v.valid["authoritative"]]
+    yield Output(
+        v.valid,
+        "decisions",
+        metadata={
+            "rows": len(v.valid),
+            "authoritative_decisions": len(auth),
+            "authoritative_snapshot": str(auth["source_file"].iloc[0]) if len(auth) else "none",
+            "granted_total": money(auth["granted_ore"].sum()),
+        },
+    )
+    yield Output(v.quarantine, "decisions_quarantine", metadata={"rows": len(v.quarantine)})
+    yield _nothing_lost("decisions", v)

@@ -1,0 +1,23 @@
+"""The Dagster definitions: every asset, check, job, schedule and resource of tillvaxt.
+
+`dagster dev` (through `workspace.yaml`) and the `tillvaxt` command both load `defs`.
+"""
+
+from __future__ import annotations
+
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+
+from assets import ingest, published, reconciled, validated
+from pipelines.jobs import pipeline_job
+from pipelines.resources import settings_from_env
+from pipelines.schedules import nightly_schedule
+
+_modules = [ingest, validated, reconciled]
+
+defs = Definitions(
+    assets=[*load_assets_from_modules(_modules), *published.published_assets],
+    asset_checks=load_asset_checks_from_modules(_modules),
+    jobs=[pipeline_job],
+    schedules=[nightly_schedule],
+    resources={"settings": settings_from_env()},
+)

@@ -1,0 +1,20 @@
+"""The validated appropriation table (regleringsbrev): one row per year and appropriation."""
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+
+class Appropriations(pa.DataFrameModel):
+    """What the state allocated, with the credit and savings limits."""
+
+    year: Series[int] = pa.Field(ge=1990, le=2100)
+    appropriation: Series[str] = pa.Field(str_matches=r"^\S+$")
+    allocated_ore: Series[int] = pa.Field(ge=0)
+    credit_limit_ore: Series[int] = pa.Field(ge=0)
+    max_savings_ore: Series[pa.Int64] = pa.Field(nullable=True, ge=0)
+    source_file: Series[str]
+    source_line: Series[int] = pa.Field(ge=2)
+
+    class Config:
+        strict = True
+        coerce = False

@@ -1,0 +1,25 @@
+"""The validated payout table: one row per distinct voucher."""
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+
+class Payouts(pa.DataFrameModel):
+    """Payouts from the finance system, typed, de-duplicated by voucher."""
+
+    voucher_id: Series[str] = pa.Field(str_matches=r"^\S+$")
+    booking_date: Series[pa.DateTime]
+    year: Series[int] = pa.Field(ge=1990, le=2100)
+    decision_id: Series[str] = pa.Field(nullable=True)
+    org_number: Series[str] = pa.Field(str_length={"min_value": 10, "max_value": 10})
+    recipient_name: Series[str] = pa.Field(nullable=True)
+    instrument: Series[str] = pa.Field(str_matches=r"^[A-ZÅÄÖ0-9_]+$")
+    amount_ore: Series[int]
+    appropriation: Series[str]
+    municipality_code: Series[str] = pa.Field(str_matches=r"^\d{4}$")
+    source_file: Series[str]
+    source_line: Series[int] = pa.Field(ge=2)
+
+    class Config:
+        strict = True
+        coerce = False

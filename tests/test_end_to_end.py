@@ -1,0 +1,86 @@
+"""End to end: the main command on a temporary raw tree, pointed there by the environment."""
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from tests.conftest import PAYOUT_HEADER, write
+from tillvaxt.publish.warehouse import read_table
+
+
+def run_cli(raw: Path, processed: Path, url: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_HOME"))}
+    env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
+    if url:
+        env["TILLVAXT_DATABASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "tillvaxt.cli", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=raw.parent,
+        timeout=600,
+    )
+
+
+def test_small_tree_publishes_every_table_to_csv_and_warehouse(
+    small_raw: Path, tmp_path: Path
+) -> None:
+    processed = tmp_path / "out"
+    proc = run_cli(small_raw, processed)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    recon = pd.read_csv(processed / "appropriation_reconciliation.csv", dtype=str)
+    assert list(recon["year"]) == ["2017", "2018"]
+    assert list(recon["paid_sek"]) == ["1100000.00", "-5000.00"]
+    assert list(recon["closing_balance_sek"]) == ["-100000.00", "905000.00"]
+    assert list(recon["status"]) == ["deficit_financed_by_next_year", "ok"]
+    engine = sa.create_engine(f"sqlite:///{processed / 'warehouse.sqlite'}")
+    usage = read_table(engine, "appropriation_usage")
+    got = {(r.year, r.instrument): r.paid_sek for r in usage.itertuples()}
+    assert got == {
+        (2017, "PROJ"): Decimal("1050000.00"),
+        (2017, "UTV"): Decimal("50000.00"),
+        (2018, "UTV"): Decimal("-5000.00"),
+    }
+    engine.dispose()
+
+
+def test_conflicting_vouchers_stop_the_run_and_keep_what_was_published(
+    small_raw: Path, tmp_path: Path
+) -> None:
+    processed = tmp_path / "out"
+    assert run_cli(small_raw, processed).returncode == 0
+    before = (processed / "appropriation_usage.csv").read_bytes()
+    write(
+        small_raw / "payouts" / "utbetalningar_c.csv",
+        [
+            PAYOUT_HEADER,
+            "V2017-00002;2017-04-01;RS2;5560360793;Örby Energi AB;PROJ;650 000;1:1;1383",
+        ],
+    )
+    proc = run_cli(small_raw, processed)
+    assert proc.returncode == 1
+    assert "voucher V2017-00002" in proc.stderr
+    assert (
+        "utbetalningar_a.csv line 3" in proc.stderr and "utbetalningar_c.csv line 2" in proc.stderr
+    )
+    assert "Traceback" not in proc.stderr
+    assert (processed / "appropriation_usage.csv").read_bytes() == before
+
+
+def test_missing_column_is_one_clear_sentence(small_raw: Path, tmp_path: Path) -> None:
+    write(
+        small_raw / "payouts" / "utbetalningar_z.csv", [PAYOUT_HEADER.replace(";Kommun", ""), "x"]
+    )
+    proc = run_cli(small_raw, tmp_path / "out")
+    assert proc.returncode == 1
+    assert (
+        "payouts/utbetalningar_z.csv, line 1: expected column(s) 'Kommun' in the header"
+        in proc.stderr
+    )
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,112 @@
+"""Reading the source files: encodings, headers, and clear errors for bad input."""
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from tests.conftest import PAYOUT_HEADER, write
+from tillvaxt.errors import InputError
+from tillvaxt.rawfiles import read_csv_file, read_xlsx_file
+from tillvaxt.validate.decisions import REQUIRED as DECISION_COLUMNS
+from tillvaxt.validate.payouts import REQUIRED, validate_payouts
+
+ROW = "V1;2017-01-05;RS1;556036-0793;Ålö Ädelträ AB;UTV;1 000;1:1;1380"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_swedish_letters_survive_every_encoding(
+    tmp_path: Path, encoding: str, newline: str
+) -> None:
+    path = write(tmp_path / "p.csv", [PAYOUT_HEADER, ROW, ""], encoding=encoding, newline=newline)
+    frame = read_csv_file(path, "payouts/p.csv", REQUIRED)
+    assert list(frame["Mottagare"]) == ["Ålö Ädelträ AB"]
+    assert list(frame["_line"]) == [2]
+
+
+def test_headers_are_trimmed_and_order_is_free(tmp_path: Path) -> None:
+    cols = PAYOUT_HEADER.split(";")
+    vals = ROW.split(";")
+    header = ";".join(f"  {c} " for c in reversed(cols))
+    path = write(tmp_path / "p.csv", [header, ";".join(reversed(vals))])
+    frame = read_csv_file(path, "p.csv", REQUIRED)
+    assert frame.loc[0, "Belopp"] == "1 000" and frame.loc[0, "Kommun"] == "1380"
+
+
+def _error(path: Path, reader=read_csv_file, required=REQUIRED) -> InputError:
+    with pytest.raises(InputError) as exc:
+        reader(path, path.name, required)
+    return exc.value
+
+
+def test_missing_column_names_file_expected_and_found(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.csv", [PAYOUT_HEADER.replace(";Belopp", ""), "x"])
+    err = _error(path)
+    assert err.line == 1 and "'Belopp'" in err.expected and "Verifikationsnummer" in err.found
+    assert str(err).startswith("p.csv, line 1: expected column(s) 'Belopp'")
+
+
+def test_comma_separated_file_gets_a_hint(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.csv", [PAYOUT_HEADER.replace(";", ","), ROW.replace(";", ",")])
+    assert "separated by something other than ';'" in str(_error(path))
+
+
+def test_unknown_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes((PAYOUT_HEADER + "\n").encode("cp1252") + b"V1;\x81\x8d;\n")
+    err = _error(path)
+    assert "unknown encoding" in err.found and err.line == 2
+
+
+def test_utf16_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes((PAYOUT_HEADER + "\n").encode("utf-16"))
+    assert "UTF-16" in _error(path).found
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"")
+    assert _error(path).found == "an empty file"
+
+
+def test_a_file_that_is_not_csv(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00binary")
+    assert "ZIP" in _error(path).found
+
+
+def test_xlsx_without_header_row(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["RS1", "2017-01-01", "UTV"])
+    path = tmp_path / "beslut_20180101.xlsx"
+    wb.save(path)
+    err = _error(path, read_xlsx_file, DECISION_COLUMNS)
+    assert "header row" in err.expected and "'RS1'" in err.found
+
+
+def test_bad_date_is_quarantined_with_line_and_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "p.csv", [PAYOUT_HEADER, ROW, ROW.replace("V1;2017-01-05", "V2;2017-13-01")]
+    )
+    v = validate_payouts(read_csv_file(path, "payouts/p.csv", REQUIRED))
+    assert len(v.valid) == 1
+    q = v.quarantine.iloc[0]
+    assert (q["source_file"], q["source_line"], q["rule"], q["year"]) == (
+        "payouts/p.csv",
+        3,
+        "unreadable_row",
+        2017,
+    )
+    assert (
+        q["reason"]
+        == "column 'Bokföringsdatum': expected an ISO date YYYY-MM-DD, found '2017-13-01'"
+    )
+
+
+def test_short_record_is_quarantined_not_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.csv", [PAYOUT_HEADER, ROW, "V9;2017-02-02;RS1"])
+    v = validate_payouts(read_csv_file(path, "p.csv", REQUIRED))
+    assert len(v.valid) + len(v.quarantine) == v.rows_read == 2
+    assert "expected 9 fields separated by ';', found 3" in v.quarantine.iloc[0]["reason"]

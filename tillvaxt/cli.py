@@ -1,0 +1,106 @@
+"""The `tillvaxt` command: run the whole pipeline in one process, no server or daemon.
+
+`uv run tillvaxt run` materialises every asset with the in-process executor on the
+configured raw directory and prints what a controller wants to see first: the
+appropriation chain and where the output went. A problem with the input comes out as
+the sentence naming file, line and column, and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+
+def _instance():
+    from dagster import DagsterInstance
+
+    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+
+def run_pipeline(args: argparse.Namespace) -> int:
+    """Materialise everything; print the reconciliation or the failures."""
+    from pipelines.definitions import defs
+    from pipelines.jobs import PIPELINE_JOB
+    from pipelines.resources import settings_from_env
+    from tillvaxt.money import format_swedish
+    from tillvaxt.publish.warehouse import read_table
+
+    settings = settings_from_env()
+    print(
+        f"tillvaxt: raw {settings.raw_dir} -> processed {settings.processed_dir}, warehouse {settings.url}"
+    )
+    started = time.perf_counter()
+    job = defs.resolve_job_def(PIPELINE_JOB)
+    with _instance() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    elapsed = time.perf_counter() - started
+    failures = [e for e in result.all_events if e.is_step_failure]
+    for check in result.get_asset_check_evaluations():
+        if not check.passed:
+            print(
+                f"check failed: {check.asset_key.to_user_string()} {check.check_name}: "
+                f"{ {k: v.value for k, v in check.metadata.items()} }",
+                file=sys.stderr,
+            )
+    if failures:
+        for event in failures:
+            data = event.step_failure_data
+            desc = data.user_failure_data.description if data.user_failure_data else None
+            print(
+                f"error in {event.step_key}: {desc or data.error.message.strip()}", file=sys.stderr
+            )
+        print(
+            f"tillvaxt: run failed after {elapsed:.1f} s; published tables were left as they were.",
+            file=sys.stderr,
+        )
+        return 1
+    engine = settings.engine()
+    try:
+        recon = read_table(engine, "appropriation_reconciliation")
+    finally:
+        engine.dispose()
+    print(
+        f"{'year':>4} {'anslag':<6} {'opening':>14} {'allocated':>14} {'paid':>14} {'closing':>14}  status"
+    )
+    for r in recon.itertuples():
+        cells = [
+            format_swedish(int(v * 100))
+            for v in (r.opening_balance_sek, r.allocated_sek, r.paid_sek, r.closing_balance_sek)
+        ]
+        print(
+            f"{r.year:>4} {r.appropriation:<6} "
+            + " ".join(f"{c:>14}" for c in cells)
+            + f"  {r.status}"
+        )
+    print(
+        f"tillvaxt: done in {elapsed:.1f} s; tables in {settings.processed_dir} and the warehouse."
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tillvaxt", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the whole pipeline on the raw directory")
+    run.add_argument("--raw-dir", help="overrides TILLVAXT_RAW_DIR")
+    run.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
+    run.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
+    args = parser.parse_args(argv)
+    for flag, env in (
+        ("raw_dir", "TILLVAXT_RAW_DIR"),
+        ("processed_dir", "TILLVAXT_PROCESSED_DIR"),
+        ("database_url", "TILLVAXT_DATABASE_URL"),
+    ):
+        if getattr(args, flag, None):
+            os.environ[env] = getattr(args, flag)
+    if args.command == "run":
+        return run_pipeline(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

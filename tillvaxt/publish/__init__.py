@@ -1,0 +1,1 @@
+"""Publishing finished tables: exact money, masked personal data, whole-or-nothing writes."""

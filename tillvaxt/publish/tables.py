@@ -1,0 +1,41 @@
+"""Turning internal frames (money in öre) into published tables (money in exact SEK)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tillvaxt.money import ore_to_decimal
+from tillvaxt.orgnr import display
+
+ORE_SUFFIX = "_ore"
+SEK_SUFFIX = "_sek"
+
+# One sentence per published table, for SQL comments, the UI and the README.
+DESCRIPTIONS = {
+    "appropriation_reconciliation": "Appropriation balance per year: opening, allocated, paid, closing, withdrawn, carried over, status.",
+    "appropriation_usage": "Net amount paid from each appropriation per year and instrument (the report's table 'Användning av anslag 1:1').",
+    "recipients_by_instrument": "Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
+    "quarantine": "Raw rows that could not be read, with source file, 1-based line and reason.",
+}
+
+
+def to_published(frame: pd.DataFrame) -> pd.DataFrame:
+    """Money columns `x_ore` become exact `x_sek` (Decimal); organisation numbers are masked.
+
+    Masking happens here, at the one door every published table passes through, so no
+    personal identity number can reach a table, a CSV or a workbook by forgetting it.
+    """
+    out = frame.copy()
+    renames = {}
+    for col in frame.columns:
+        if col.endswith(ORE_SUFFIX):
+            new = col[: -len(ORE_SUFFIX)] + SEK_SUFFIX
+            out[col] = (
+                frame[col]
+                .map(lambda v: None if pd.isna(v) else ore_to_decimal(int(v)))
+                .astype(object)
+            )
+            renames[col] = new
+        elif col in ("org_number", "recipient_org_number", "applicant_org_number"):
+            out[col] = frame[col].map(lambda v: None if pd.isna(v) else display(str(v)))
+    return out.rename(columns=renames)

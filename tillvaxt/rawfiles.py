@@ -1,0 +1,235 @@
+"""Reading the source systems' files into frames of text, one row per record.
+
+Every value stays text here; typing happens in `tillvaxt.validate`, row by row, so a
+bad value sends its row to quarantine instead of failing the file. What *does* fail
+the file (with an `InputError` naming it) is what makes the whole file unreadable: an
+unknown encoding, binary content, no header, missing columns.
+
+Each frame carries `_file` (the path relative to the raw directory) and `_line`
+(the 1-based line of the record in the file, header = line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from tillvaxt.errors import InputError
+
+FILE_COL = "_file"
+LINE_COL = "_line"
+ERROR_COL = "_error"
+
+
+def decode(path: Path, data: bytes, label: str) -> str:
+    """Decode a CSV export: UTF-8 (with or without BOM) or Windows-1252; nothing else.
+
+    The files do not say which encoding they use. Valid UTF-8 is taken as UTF-8 (a
+    Windows-1252 text with å/ä/ö is practically never valid UTF-8); otherwise
+    Windows-1252, which leaves five byte values undefined, so most other encodings
+    are caught rather than read as mojibake.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        kind = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary content"
+        if data.startswith(b"PK\x03\x04"):
+            kind = "a ZIP archive (an .xlsx saved with a .csv name?)"
+        raise InputError(label, "a ';'-separated text file in UTF-8 or Windows-1252", kind)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            label,
+            "text in UTF-8 or Windows-1252",
+            f"byte 0x{data[exc.start]:02x}, which neither encoding defines (unknown encoding)",
+            line=line,
+        ) from None
+
+
+def _check_header(label: str, header: list[str], required: Iterable[str], delimiter: str) -> None:
+    if not header or all(not h for h in header):
+        raise InputError(label, "a header row naming the columns", "an empty first row", line=1)
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            raise InputError(label, "each column named once", f"column '{h}' twice", line=1)
+        seen.add(h)
+    missing = [c for c in required if c not in seen]
+    if missing:
+        found = ", ".join(f"'{h}'" for h in header[:12])
+        hint = ""
+        if len(header) == 1 and ("," in header[0] or "\t" in header[0]):
+            hint = f" (one single column: is the file separated by something other than '{delimiter}'?)"
+        raise InputError(
+            label,
+            f"column(s) {', '.join(repr(c) for c in missing)} in the header",
+            f"the columns {found}{hint}",
+            line=1,
+        )
+
+
+def read_delimited_text(
+    text: str, label: str, required: Iterable[str], delimiter: str = ";"
+) -> pd.DataFrame:
+    """Parse CSV text into a frame of strings with `_file`/`_line`; malformed records get `_error`.
+
+    A record with the wrong number of fields is kept (with `_error` set) so the
+    validator can quarantine it; blank lines are skipped.
+    """
+    if not text.strip():
+        raise InputError(label, "a header row and data rows", "an empty file")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise InputError(label, "a readable header row", str(exc), line=1) from None
+    _check_header(label, header, required, delimiter)
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    errors: list[str] = []
+    prev_end = reader.line_num
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.append([""] * width)
+            lines.append(prev_end + 1)
+            errors.append(f"not a readable CSV record: {exc}")
+            prev_end = reader.line_num
+            continue
+        start = prev_end + 1
+        prev_end = reader.line_num
+        if not rec or all(not f.strip() for f in rec):
+            continue
+        if len(rec) != width:
+            errors.append(f"expected {width} fields separated by '{delimiter}', found {len(rec)}")
+            rec = (rec + [""] * width)[:width]
+        else:
+            errors.append("")
+        rows.append(rec)
+        lines.append(start)
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype="string")
+        if rows
+        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
+    )
+    frame[FILE_COL] = label
+    frame[LINE_COL] = pd.Series(lines, dtype="int64")
+    frame[ERROR_COL] = pd.Series(errors, dtype="string")
+    return frame
+
+
+def read_csv_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
+    """Read one `;`-separated export (encoding detected) into a text frame."""
+    return read_delimited_text(decode(path, path.read_bytes(), label), label, required)
+
+
+def _cell_text(value: object) -> str:
+    """An XLSX cell as the text the CSV export would have held."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Excel stores numbers as doubles; the shortest repr is the number the user typed.
+        d = Decimal(repr(value))
+        if d == d.to_integral_value():
+            return str(int(d))
+        return format(d.normalize(), "f").replace(".", ",")
+    return str(value)
+
+
+def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
+    """Read the first sheet of an XLSX export into a text frame (line = Excel row number)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise InputError(
+            label,
+            "an Excel workbook (.xlsx)",
+            f"a file openpyxl cannot open ({type(exc).__name__})",
+        ) from None
+    try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        first = next(it, None)
+        if first is None:
+            raise InputError(
+                label, "a header row and data rows on the first sheet", "an empty sheet"
+            )
+        header = [_cell_text(v).strip() for v in first]
+        while header and not header[-1]:
+            header.pop()
+        required = list(required)
+        if not any(h in required for h in header):
+            raise InputError(
+                label,
+                f"a header row on line 1 of the first sheet naming {', '.join(repr(c) for c in required[:3])}, …",
+                f"{', '.join(repr(h) for h in header[:5])} (no header row?)",
+                line=1,
+            )
+        _check_header(label, header, required, delimiter="cell")
+        width = len(header)
+        rows, lines = [], []
+        for n, values in enumerate(it, start=2):
+            cells = [_cell_text(v) for v in values[:width]]
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((cells + [""] * width)[:width])
+            lines.append(n)
+    finally:
+        wb.close()
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype="string")
+        if rows
+        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
+    )
+    frame[FILE_COL] = label
+    frame[LINE_COL] = pd.Series(lines, dtype="int64")
+    frame[ERROR_COL] = pd.Series([""] * len(rows), dtype="string")
+    return frame
+
+
+def read_source_dir(
+    directory: Path, root: Path, required: Iterable[str], patterns: tuple[str, ...] = ("*.csv",)
+) -> pd.DataFrame:
+    """Read every file of a source folder (sorted by name) into one text frame."""
+    required = list(required)
+    frames = []
+    files = sorted({p for pat in patterns for p in directory.glob(pat) if p.is_file()})
+    for path in files:
+        label = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        if path.suffix.lower() == ".xlsx":
+            frames.append(read_xlsx_file(path, label, required))
+        else:
+            frames.append(read_csv_file(path, label, required))
+    if not frames:
+        cols = {c: pd.Series([], dtype="string") for c in required}
+        cols[FILE_COL] = pd.Series([], dtype="string")
+        cols[LINE_COL] = pd.Series([], dtype="int64")
+        cols[ERROR_COL] = pd.Series([], dtype="string")
+        return pd.DataFrame(cols)
+    return pd.concat(frames, ignore_index=True)

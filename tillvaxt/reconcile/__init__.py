@@ -1,0 +1,1 @@
+"""Reconciliation: the appropriation year chain, usage per instrument, recipients."""

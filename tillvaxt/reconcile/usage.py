@@ -1,0 +1,102 @@
+"""What was paid, per instrument and per municipality, and to how many recipients."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tillvaxt.instruments import REPORT_ORDER, instrument_name
+from tillvaxt.region import Region
+
+COUNTY_TOTAL = "Totalt"
+
+
+def appropriation_usage(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.DataFrame:
+    """Net öre paid per year × appropriation × instrument, for the state appropriations on file.
+
+    Every payment charged to the appropriation counts, matched to a decision or not;
+    payments from other funding (own funds, the service programme) are not usage.
+    """
+    codes = set(appropriations["appropriation"])
+    mine = payouts[payouts["appropriation"].isin(codes)]
+    out = (
+        mine.groupby(["year", "appropriation", "instrument"], as_index=False)["amount_ore"]
+        .sum()
+        .rename(columns={"amount_ore": "paid_ore"})
+    )
+    out.insert(3, "instrument_name", out["instrument"].map(instrument_name))
+    order = {c: i for i, c in enumerate(REPORT_ORDER)}
+    out["_o"] = out["instrument"].map(order).fillna(len(order))
+    return (
+        out.sort_values(["year", "appropriation", "_o", "instrument"])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def recipients_by_instrument(
+    payouts: pd.DataFrame, decisions: pd.DataFrame, region: Region
+) -> pd.DataFrame:
+    """Recipients, decisions and net öre per year × instrument × municipality, plus county totals.
+
+    A recipient is an organisation whose net payouts in the group and year are above
+    zero (a full repayment is not support); `paid_ore` is the net paid to those
+    recipients. `granted_recipients` (county rows) counts organisations granted a
+    non-revoked decision dated in the year, from the authoritative snapshot.
+    """
+    p = payouts.assign(municipality=payouts["municipality_code"].map(region.municipality_name))
+    frames = []
+    for level in ("municipality", COUNTY_TOTAL):
+        keys = ["year", "instrument"] + (["municipality"] if level == "municipality" else [])
+        net = p.groupby([*keys, "org_number"], as_index=False)["amount_ore"].sum()
+        net = net[net["amount_ore"] > 0]
+        agg = net.groupby(keys, as_index=False).agg(
+            recipients=("org_number", "nunique"), paid_ore=("amount_ore", "sum")
+        )
+        positive = p.merge(net[[*keys, "org_number"]], on=[*keys, "org_number"])
+        dec = (
+            positive.dropna(subset=["decision_id"])
+            .groupby(keys, as_index=False)
+            .agg(decisions=("decision_id", "nunique"))
+        )
+        agg = agg.merge(dec, on=keys, how="left")
+        if level == COUNTY_TOTAL:
+            agg["municipality"] = COUNTY_TOTAL
+        frames.append(agg)
+    out = pd.concat(frames, ignore_index=True)
+    granted = granted_recipients(decisions)
+    out = out.merge(
+        granted.assign(municipality=COUNTY_TOTAL),
+        on=["year", "instrument", "municipality"],
+        how="outer",
+    )
+    out["recipients"] = out["recipients"].fillna(0).astype("int64")
+    out["decisions"] = out["decisions"].fillna(0).astype("int64")
+    out["paid_ore"] = out["paid_ore"].fillna(0).astype("int64")
+    is_total = out["municipality"] == COUNTY_TOTAL
+    out["granted_recipients"] = out["granted_recipients"].where(is_total, pd.NA)
+    out.loc[is_total, "granted_recipients"] = out.loc[is_total, "granted_recipients"].fillna(0)
+    out["granted_recipients"] = out["granted_recipients"].astype("Int64")
+    out["instrument_name"] = out["instrument"].map(instrument_name)
+    out["_t"] = is_total.astype(int)
+    cols = [
+        "year",
+        "instrument",
+        "instrument_name",
+        "municipality",
+        "recipients",
+        "granted_recipients",
+        "decisions",
+        "paid_ore",
+    ]
+    return out.sort_values(["year", "instrument", "_t", "municipality"])[cols].reset_index(
+        drop=True
+    )
+
+
+def granted_recipients(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Distinct organisations per year × instrument granted a non-revoked decision dated that year."""
+    d = decisions[decisions["authoritative"] & (decisions["status"] != "Återkallad")]
+    d = d.assign(year=d["decision_date"].dt.year.astype("int64"))
+    return d.groupby(["year", "instrument"], as_index=False).agg(
+        granted_recipients=("org_number", "nunique")
+    )

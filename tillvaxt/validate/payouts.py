@@ -1,0 +1,174 @@
+"""payouts/*.csv: the finance system's exports, overlapping, merged by voucher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from schemas.payouts import Payouts
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.validate import fields
+from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+
+REQUIRED = [
+    "Verifikationsnummer",
+    "Bokföringsdatum",
+    "Diarienummer",
+    "Organisationsnummer",
+    "Mottagare",
+    "Insats",
+    "Belopp",
+    "Anslag",
+    "Kommun",
+]
+RAW_NAMES = {
+    "voucher_id": "Verifikationsnummer",
+    "booking_date": "Bokföringsdatum",
+    "decision_id": "Diarienummer",
+    "org_number": "Organisationsnummer",
+    "recipient_name": "Mottagare",
+    "instrument": "Insats",
+    "amount_ore": "Belopp",
+    "appropriation": "Anslag",
+    "municipality_code": "Kommun",
+}
+CONTENT = [c for c in RAW_NAMES if c != "recipient_name"] + ["recipient_name"]
+
+
+@dataclass
+class ValidatedPayouts(Validated):
+    """Validated payouts, plus vouchers that appear with different content in two files."""
+
+    conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    duplicates_merged: int = 0
+
+
+def read_payouts(raw_dir: Path) -> pd.DataFrame:
+    """Every payout export as text."""
+    return read_source_dir(raw_dir / "payouts", raw_dir, REQUIRED)
+
+
+def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
+    """Type every payout row, quarantine the unreadable, merge overlapping exports by voucher."""
+    raw = raw.reset_index(drop=True)
+    voucher, e1 = fields.required_text(raw["Verifikationsnummer"], "Verifikationsnummer")
+    booked, e2 = fields.iso_date(raw["Bokföringsdatum"], "Bokföringsdatum")
+    org, e3 = fields.org_number(raw["Organisationsnummer"], "Organisationsnummer")
+    instrument, e4 = fields.required_text(raw["Insats"], "Insats")
+    amount, e5 = fields.amount_ore(raw["Belopp"], "Belopp")
+    approp, e6 = fields.required_text(raw["Anslag"], "Anslag")
+    kommun, e7 = fields.required_text(raw["Kommun"], "Kommun")
+    typed = pd.DataFrame(
+        {
+            "voucher_id": voucher,
+            "booking_date": booked,
+            "year": booked.dt.year.astype("Int64"),
+            "decision_id": fields.optional_text(raw["Diarienummer"]),
+            "org_number": org,
+            "recipient_name": fields.optional_text(raw["Mottagare"]),
+            "instrument": instrument.str.upper(),
+            "amount_ore": amount,
+            "appropriation": approp,
+            "municipality_code": kommun,
+            "source_file": raw[FILE_COL].astype("str"),
+            "source_line": raw[LINE_COL].astype("int64"),
+        }
+    )
+    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7)
+    bad = errors != ""
+    good = typed[~bad].astype({"year": "int64", "amount_ore": "int64"})
+    more = schema_failures(good, Payouts, RAW_NAMES)
+    errors[more.index] = fields.join_errors(errors[more.index], more)
+    bad = errors != ""
+    # The year an unreadable row belongs to: its booking date, else the year its date text
+    # starts with (`2017-13-01`), else the year in its voucher id (`V2017-00123`).
+    date_text = raw["Bokföringsdatum"].astype("string").str.strip()
+    year = (
+        typed["year"]
+        .fillna(date_text.str.extract(r"^((?:19|20)\d{2})\D")[0].astype("Int64"))
+        .fillna(voucher.str.extract(r"((?:19|20)\d{2})")[0].astype("Int64"))
+    )
+    quarantine = quarantine_rows(
+        "payouts",
+        typed.loc[bad, "source_file"],
+        typed.loc[bad, "source_line"],
+        errors[bad],
+        years=year[bad],
+        appropriations=typed.loc[bad, "appropriation"],
+    )
+    accepted = good[~bad[good.index]]
+    merged, conflicts = merge_exports(accepted)
+    return ValidatedPayouts(
+        valid=merged,
+        quarantine=quarantine,
+        rows_read=len(raw),
+        conflicts=conflicts,
+        duplicates_merged=len(accepted) - len(merged) - _conflict_rows(conflicts),
+    )
+
+
+def _conflict_rows(conflicts: pd.DataFrame) -> int:
+    return 0 if conflicts.empty else int(conflicts["extra_rows"].sum())
+
+
+def merge_exports(payouts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per voucher; a voucher repeated with different content is a conflict.
+
+    Identical repeats (the exports overlap) keep their first occurrence, in file-name
+    then line order. A conflicting voucher keeps its first version in the table, so the
+    frame stays one row per voucher, and is listed in the conflicts with both places.
+    """
+    ordered = payouts.sort_values(["source_file", "source_line"], kind="stable")
+    distinct = ordered.drop_duplicates(subset=CONTENT, keep="first")
+    clash = distinct[distinct.duplicated(subset=["voucher_id"], keep=False)]
+    records = []
+    for voucher, grp in clash.groupby("voucher_id", sort=True):
+        a = grp.iloc[0]
+        for _, b in grp.iloc[1:].iterrows():
+            differs = [RAW_NAMES[c] for c in CONTENT if not _same(a[c], b[c])]
+            records.append(
+                {
+                    "voucher_id": voucher,
+                    "years": sorted({int(a["year"]), int(b["year"])}),
+                    "appropriations": sorted({a["appropriation"], b["appropriation"]}),
+                    "file_a": a["source_file"],
+                    "line_a": int(a["source_line"]),
+                    "file_b": b["source_file"],
+                    "line_b": int(b["source_line"]),
+                    "columns": ", ".join(differs),
+                    "extra_rows": 1,
+                }
+            )
+    conflicts = pd.DataFrame(
+        records,
+        columns=[
+            "voucher_id",
+            "years",
+            "appropriations",
+            "file_a",
+            "line_a",
+            "file_b",
+            "line_b",
+            "columns",
+            "extra_rows",
+        ],
+    )
+    merged = distinct.drop_duplicates(subset=["voucher_id"], keep="first")
+    return merged.sort_values(["year", "voucher_id"]).reset_index(drop=True), conflicts
+
+
+def _same(a: object, b: object) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    return bool(a == b)
+
+
+def conflict_message(row: pd.Series) -> str:
+    """A sentence naming the voucher, both files and both lines."""
+    return (
+        f"voucher {row['voucher_id']} appears with different content in {row['file_a']} "
+        f"line {row['line_a']} and {row['file_b']} line {row['line_b']} "
+        f"(differs in: {row['columns']}); year(s) {', '.join(map(str, row['years']))} cannot be reconciled"
+    )
