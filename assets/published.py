@@ -26,6 +26,8 @@ PUBLISHED_TABLES = [
     "appropriation_usage",
     "recipients_by_instrument",
     "quarantine",
+    "payout_exceptions",
+    "decision_balances",
 ]
 
 
