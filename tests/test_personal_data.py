@@ -13,7 +13,9 @@ import re
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import DECISION_HEADER, PAYOUT_HEADER, write
+import pytest
+
+from tests.conftest import DECISION_HEADER, PAYOUT_HEADER, REPO, write
 from tests.test_end_to_end import run_cli
 from tillvaxt.rawfiles import decode
 
@@ -21,12 +23,29 @@ from tillvaxt.rawfiles import decode
 _NUMBER = re.compile(r"(?<!\d)(?:16|18|19|20)?(\d{6})[-+]?(\d{4})(?!\d)")
 
 
+def _raw_text(path: Path) -> str:
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return "\n".join(
+                ";".join("" if v is None else str(v) for v in row)
+                for ws in wb.worksheets
+                for row in ws.iter_rows(values_only=True)
+            )
+        finally:
+            wb.close()
+    return decode(path, path.read_bytes(), str(path))
+
+
 def personal_numbers(raw: Path) -> set[str]:
-    """Every 10-digit normalised number in the raw text whose third digit is below 2."""
+    """Every 10-digit normalised number in the raw files whose third digit is below 2."""
     found = set()
-    for path in raw.rglob("*.csv"):
-        text = decode(path, path.read_bytes(), str(path))
-        for a, b in _NUMBER.findall(text):
+    for path in sorted(raw.rglob("*")):
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            continue
+        for a, b in _NUMBER.findall(_raw_text(path)):
             if int(a[2]) < 2:
                 found.add(a + b)
     return found
@@ -51,6 +70,18 @@ def processed_text(processed: Path) -> dict[str, str]:
         else:
             out[str(path)] = path.read_bytes().decode("utf-8", errors="replace")
     return out
+
+
+def assert_no_leak(raw_numbers: set[str], texts: dict[str, str]) -> None:
+    """No spelling of any of the numbers in any of the texts."""
+    leaks = [
+        (where, form)
+        for where, text in texts.items()
+        for ten in raw_numbers
+        for form in spellings(ten)
+        if form in text
+    ]
+    assert leaks == []
 
 
 def test_no_personal_identity_number_in_processed_output(small_raw: Path, tmp_path: Path) -> None:
@@ -93,14 +124,7 @@ def test_no_personal_identity_number_in_processed_output(small_raw: Path, tmp_pa
     assert any(p.endswith("payout_exceptions.csv") for p in texts)
     texts["stdout"] = proc.stdout
     texts["stderr"] = proc.stderr
-    leaks = [
-        (where, form)
-        for where, text in texts.items()
-        for ten in raw_numbers
-        for form in spellings(ten)
-        if form in text
-    ]
-    assert leaks == []
+    assert_no_leak(raw_numbers, texts)
 
     # The test has teeth: findings about these people exist, with their numbers masked.
     findings = texts[str(processed / "payout_exceptions.csv")]
@@ -114,3 +138,17 @@ def test_no_personal_identity_number_in_processed_output(small_raw: Path, tmp_pa
     ):
         assert f",{rule}," in findings, rule
     assert findings.count("PNR-") >= 2
+
+
+def test_no_personal_identity_number_after_a_run_on_the_sample_data(tmp_path: Path) -> None:
+    raw = REPO / "data" / "raw"
+    if not (raw / "payouts").is_dir():
+        pytest.skip("no sample data in data/raw")
+    raw_numbers = personal_numbers(raw)
+    assert len(raw_numbers) >= 5  # the sample has sole traders
+    processed = tmp_path / "out"
+    proc = run_cli(raw, processed)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    texts = processed_text(processed) | {"stdout": proc.stdout, "stderr": proc.stderr}
+    assert_no_leak(raw_numbers, texts)
+    assert "PNR-" in texts[str(processed / "decision_balances.csv")]
