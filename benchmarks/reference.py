@@ -23,22 +23,33 @@ AMOUNT_RE = r"^-?(\d{1,3}([ \x{00a0}]\d{3})+|\d+)(,\d{1,2})?$"
 
 
 def _ore(col: str) -> str:
-    """SQL turning a Swedish amount column into BIGINT öre (NULL when malformed)."""
+    """SQL turning a Swedish amount column into BIGINT öre (NULL when malformed).
+
+    Checked against the format first, then read as an exact DECIMAL(18,2): no float.
+    """
     clean = f"trim({col})"
-    digits = f"regexp_replace({clean}, '[ \\x{{00a0}}]', '', 'g')"
-    whole = f"split_part(ltrim({digits}, '-'), ',', 1)"
-    dec = f"rpad(split_part({digits}, ',', 2), 2, '0')"
-    sign = f"CASE WHEN starts_with({clean}, '-') THEN -1 ELSE 1 END"
+    plain = f"replace(replace(replace({clean}, ' ', ''), chr(160), ''), ',', '.')"
     return (
         f"CASE WHEN regexp_matches({clean}, '{AMOUNT_RE}') "
-        f"THEN {sign} * (CAST({whole} AS BIGINT) * 100 + CAST({dec} AS BIGINT)) END"
+        f"THEN CAST(CAST({plain} AS DECIMAL(18,2)) * 100 AS BIGINT) END"
     )
 
 
-def _csv(pattern: Path) -> str:
+PAYOUT_COLUMNS = ["Verifikationsnummer", "Bokföringsdatum", "Diarienummer", "Organisationsnummer",
+                  "Mottagare", "Insats", "Belopp", "Anslag", "Kommun"]  # fmt: skip
+DECISION_COLUMNS = ["Diarienummer", "Beslutsdatum", "Insats", "Organisationsnummer", "Sökande",
+                    "Projektnamn", "Beviljat belopp", "Medfinansiering", "Projektstart",
+                    "Projektslut", "Prioritering", "Status"]  # fmt: skip
+APPROPRIATION_COLUMNS = ["År", "Anslag", "Tilldelat belopp", "Anslagskredit",
+                         "Högsta anslagssparande"]  # fmt: skip
+
+
+def _csv(pattern: Path, columns: list[str]) -> str:
+    """read_csv with the spec's columns as text: the layout is known, so no sniffing."""
+    spec = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
     return (
         f"read_csv('{pattern.as_posix()}', delim=';', header=true, encoding='latin-1', "
-        "all_varchar=true, filename=true, quote='\"')"
+        f"columns={{{spec}}}, auto_detect=false, filename=true, quote='\"')"
     )
 
 
@@ -62,7 +73,7 @@ def run_reference(raw: Path, threads: int | None = None) -> dict[str, pd.DataFra
             trim("Anslag") AS appropriation,
             trim("Kommun") AS municipality_code,
             filename AS source_file
-        FROM {_csv(raw / "payouts" / "*.csv")}
+        FROM {_csv(raw / "payouts" / "*.csv", PAYOUT_COLUMNS)}
         """
     )
     con.execute(
@@ -76,23 +87,21 @@ def run_reference(raw: Path, threads: int | None = None) -> dict[str, pd.DataFra
           AND regexp_matches(municipality_code, '^\\d{4}$')
         """
     )
+    # One row per voucher (the first export by file name); a voucher with two different
+    # contents is a conflict.
     con.execute(
         """
-        CREATE TABLE payouts_distinct AS
-        SELECT DISTINCT ON (voucher_id, booking_date, decision_id, org_number, instrument,
-                            amount_ore, appropriation, municipality_code, recipient_name) *
-        FROM payouts_valid ORDER BY source_file
-        """
-    )
-    con.execute(
-        """
-        CREATE TABLE payouts AS
-        SELECT DISTINCT ON (voucher_id) * FROM payouts_distinct ORDER BY voucher_id, source_file
+        CREATE TABLE payouts AS SELECT * FROM payouts_valid
+        QUALIFY row_number() OVER (PARTITION BY voucher_id ORDER BY source_file) = 1
         """
     )
     conflicts = con.execute(
-        "SELECT count(*) FROM (SELECT voucher_id FROM payouts_distinct "
-        "GROUP BY voucher_id HAVING count(*) > 1)"
+        """
+        SELECT count(*) FROM (
+            SELECT voucher_id FROM payouts_valid GROUP BY voucher_id
+            HAVING count(DISTINCT (booking_date, decision_id, org_number, instrument, amount_ore,
+                                   appropriation, municipality_code, recipient_name)) > 1)
+        """
     ).fetchone()[0]
 
     con.execute(
@@ -102,7 +111,7 @@ def run_reference(raw: Path, threads: int | None = None) -> dict[str, pd.DataFra
                {_ore('"Tilldelat belopp"')} AS allocated_ore,
                coalesce({_ore('"Anslagskredit"')}, 0) AS credit_limit_ore,
                {_ore('"Högsta anslagssparande"')} AS max_savings_ore
-        FROM {_csv(raw / "appropriations" / "*.csv")}
+        FROM {_csv(raw / "appropriations" / "*.csv", APPROPRIATION_COLUMNS)}
         """
     )
     reconciliation = con.execute(
@@ -167,7 +176,7 @@ def run_reference(raw: Path, threads: int | None = None) -> dict[str, pd.DataFra
                TRY_STRPTIME(trim("Projektslut"), '%Y-%m-%d')::DATE AS project_end,
                trim("Status") AS status,
                regexp_extract(filename, 'beslut_(\\d{{8}})', 1) AS snapshot
-        FROM {_csv(raw / "decisions" / "*.csv")}
+        FROM {_csv(raw / "decisions" / "*.csv", DECISION_COLUMNS)}
         """
     )
     matching = con.execute(

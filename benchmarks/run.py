@@ -56,10 +56,10 @@ def peak_rss_mb() -> float:
 
 
 def run_pipeline(
-    raw: Path, out: Path, profile: Path | None
+    raw: Path, out: Path, profile: Path | None, in_memory: bool = False
 ) -> tuple[float, dict[str, float], object]:
     """The job in process; returns wall seconds, seconds per step, and the result."""
-    from dagster import DagsterInstance
+    from dagster import DagsterInstance, mem_io_manager
 
     from pipelines.definitions import defs
     from pipelines.jobs import PIPELINE_JOB
@@ -78,7 +78,10 @@ def run_pipeline(
         started = time.perf_counter()
         result = job.execute_in_process(
             instance=instance,
-            resources={"settings": settings},
+            resources={
+                "settings": settings,
+                **({"io_manager": mem_io_manager} if in_memory else {}),
+            },
             run_config=quiet,
             raise_on_error=False,
         )
@@ -133,6 +136,11 @@ def main() -> int:
         "--profile", type=Path, help="profile the pipeline (pyinstrument; .html or .txt)"
     )
     parser.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
+    parser.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="keep intermediate frames in memory instead of Dagster's pickling IO manager",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="tillvaxt-bench-") as tmp:
@@ -149,7 +157,7 @@ def main() -> int:
 
         gc.collect()
         exact = reset_peak_rss()
-        pipeline_s, steps, result = run_pipeline(raw, out, args.profile)
+        pipeline_s, steps, result = run_pipeline(raw, out, args.profile, args.in_memory)
         pipeline_peak = peak_rss_mb()
         if not result.success:
             print("pipeline failed", file=sys.stderr)
@@ -179,6 +187,7 @@ def main() -> int:
 
     summary = {
         "payouts": args.payouts,
+        "io_manager": "memory" if args.in_memory else "filesystem (pickle)",
         "pipeline_s": round(pipeline_s, 2),
         "duckdb_s": round(duckdb_s, 2),
         "ratio": round(pipeline_s / duckdb_s, 2),

@@ -88,69 +88,6 @@ def read_delimited_text(
     """
     if not text.strip():
         raise InputError(label, "a header row and data rows", "an empty file")
-    if _is_plain(text):
-        header, rows, lines, errors = _split_plain(text, label, required, delimiter)
-    else:
-        header, rows, lines, errors = _split_quoted(text, label, required, delimiter)
-    frame = (
-        pd.DataFrame(
-            {
-                h: pd.array(col, dtype="string")
-                for h, col in zip(header, zip(*rows, strict=True), strict=True)
-            },
-            columns=header,
-        )
-        if rows
-        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
-    )
-    frame[FILE_COL] = label
-    frame[LINE_COL] = pd.Series(lines, dtype="int64")
-    frame[ERROR_COL] = pd.Series(errors, dtype="string")
-    return frame
-
-
-def _is_plain(text: str) -> bool:
-    """True when no record can span lines: no quote character, no bare CR, no NUL.
-
-    Then every line is one record and splitting at the delimiter is exactly what the
-    csv module would do, at a fraction of its per-record cost (a finance-system export
-    has a million lines and never a quote).
-    """
-    return '"' not in text and "\x00" not in text and text.count("\r") == text.count("\r\n")
-
-
-def _width_error(rec: list[str], width: int, delimiter: str) -> tuple[list[str], str]:
-    if len(rec) == width:
-        return rec, ""
-    message = f"expected {width} fields separated by '{delimiter}', found {len(rec)}"
-    return (rec + [""] * width)[:width], message
-
-
-def _split_plain(
-    text: str, label: str, required: Iterable[str], delimiter: str
-) -> tuple[list[str], list[list[str]], list[int], list[str]]:
-    """Header, records, their 1-based lines and errors of a text without quoting."""
-    physical = text.replace("\r\n", "\n").split("\n")
-    header = [h.strip() for h in physical[0].split(delimiter)]
-    _check_header(label, header, required, delimiter)
-    width = len(header)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    errors: list[str] = []
-    for number, line in enumerate(physical[1:], start=2):
-        if not line.replace(delimiter, "").strip():
-            continue  # a blank line, or only separators and white space
-        rec, message = _width_error(line.split(delimiter), width, delimiter)
-        rows.append(rec)
-        lines.append(number)
-        errors.append(message)
-    return header, rows, lines, errors
-
-
-def _split_quoted(
-    text: str, label: str, required: Iterable[str], delimiter: str
-) -> tuple[list[str], list[list[str]], list[int], list[str]]:
-    """Header, records, their first lines and errors, by the csv module (quoted fields)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         header = [h.strip() for h in next(reader)]
@@ -177,11 +114,22 @@ def _split_quoted(
         prev_end = reader.line_num
         if not rec or all(not f.strip() for f in rec):
             continue
-        rec, message = _width_error(rec, width, delimiter)
+        if len(rec) != width:
+            errors.append(f"expected {width} fields separated by '{delimiter}', found {len(rec)}")
+            rec = (rec + [""] * width)[:width]
+        else:
+            errors.append("")
         rows.append(rec)
         lines.append(start)
-        errors.append(message)
-    return header, rows, lines, errors
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype="string")
+        if rows
+        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
+    )
+    frame[FILE_COL] = label
+    frame[LINE_COL] = pd.Series(lines, dtype="int64")
+    frame[ERROR_COL] = pd.Series(errors, dtype="string")
+    return frame
 
 
 def read_csv_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
