@@ -11,12 +11,16 @@ from dagster import (
     AssetIn,
     AssetKey,
     AssetsDefinition,
+    Backoff,
+    Jitter,
     MaterializeResult,
     MetadataValue,
+    RetryPolicy,
     asset,
 )
 
 from assets._meta import preview
+from assets._schema import published_table_metadata
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.publish.publisher import publish_table
 from tillvaxt.publish.tables import DESCRIPTIONS
@@ -30,6 +34,13 @@ PUBLISHED_TABLES = [
     "decision_balances",
 ]
 
+# Writing to the warehouse is the step a transient fault (database restart, network
+# blip) breaks; the write is whole-or-nothing, so repeating it is safe. 10, 20, 40 s.
+# Input errors raise `Failure(allow_retries=False)` and are not repeated.
+PUBLISH_RETRY = RetryPolicy(
+    max_retries=3, delay=10, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS
+)
+
 
 def published_asset(table: str) -> AssetsDefinition:
     """The asset that publishes reconciled table `table`."""
@@ -40,6 +51,7 @@ def published_asset(table: str) -> AssetsDefinition:
         group_name="published",
         kinds={"sql", "csv"},
         ins={"frame": AssetIn(key=AssetKey(table))},
+        retry_policy=PUBLISH_RETRY,
         description=f"Published table `{table}`: {DESCRIPTIONS[table]} In the warehouse and as `<processed>/{table}.csv`.",
     )
     def _publish(
@@ -56,6 +68,7 @@ def published_asset(table: str) -> AssetsDefinition:
                 "csv": MetadataValue.path(str(settings.processed_path / f"{table}.csv")),
                 "warehouse_table": table,
                 "preview": preview(frame),
+                **published_table_metadata(published, frame, AssetKey(table)),
             }
         )
 

@@ -8,16 +8,21 @@ from __future__ import annotations
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from assets import findings, ingest, published, reconciled, validated
+from pipelines.attributes import with_operational_attributes
 from pipelines.jobs import pipeline_job
 from pipelines.resources import settings_from_env
 from pipelines.schedules import nightly_schedule
+from pipelines.sensors import raw_files_changed
 
 _modules = [ingest, validated, reconciled, findings]
 
 defs = Definitions(
-    assets=[*load_assets_from_modules(_modules), *published.published_assets],
+    assets=with_operational_attributes(
+        [*load_assets_from_modules(_modules), *published.published_assets]
+    ),
     asset_checks=load_asset_checks_from_modules(_modules),
     jobs=[pipeline_job],
     schedules=[nightly_schedule],
+    sensors=[raw_files_changed],
     resources={"settings": settings_from_env()},
 )

@@ -84,18 +84,19 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
     bad = errors != ""
     # The year an unreadable row belongs to: its booking date, else the year its date text
     # starts with (`2017-13-01`), else the year in its voucher id (`V2017-00123`).
-    date_text = raw["Bokföringsdatum"].astype("string").str.strip()
+    # (Worked out for the quarantined rows only: they are few, the export may be large.)
+    date_text = raw.loc[bad, "Bokföringsdatum"].astype("string").str.strip()
     year = (
-        typed["year"]
+        typed.loc[bad, "year"]
         .fillna(date_text.str.extract(r"^((?:19|20)\d{2})\D")[0].astype("Int64"))
-        .fillna(voucher.str.extract(r"((?:19|20)\d{2})")[0].astype("Int64"))
+        .fillna(voucher[bad].str.extract(r"((?:19|20)\d{2})")[0].astype("Int64"))
     )
     quarantine = quarantine_rows(
         "payouts",
         typed.loc[bad, "source_file"],
         typed.loc[bad, "source_line"],
         errors[bad],
-        years=year[bad],
+        years=year,
         appropriations=typed.loc[bad, "appropriation"],
     )
     accepted = good[~bad[good.index]]

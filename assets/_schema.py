@@ -1,0 +1,65 @@
+"""Table schema and column lineage of a published table, as Dagster metadata.
+
+Built from the frame actually published (after `to_published`), so the UI shows the
+columns a report author will find in the warehouse and the CSV, not what we meant to
+write. Money columns hold `Decimal` in an object column; they are shown as the
+warehouse's `decimal(18,2)`.
+"""
+
+from decimal import Decimal
+
+import pandas as pd
+from dagster import AssetKey, TableColumn, TableColumnDep, TableColumnLineage, TableSchema
+
+from tillvaxt.publish.tables import ORE_SUFFIX, SEK_SUFFIX
+
+
+def column_type(series: pd.Series) -> str:
+    """The column's type as a reader of the published table meets it."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int64"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float64"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    values = series.dropna()
+    if len(values) and all(isinstance(v, Decimal) for v in values.head(100)):
+        return "decimal(18,2)"
+    if series.name and str(series.name).endswith(SEK_SUFFIX):
+        return "decimal(18,2)"
+    return "text"
+
+
+def table_schema(frame: pd.DataFrame) -> TableSchema:
+    """One column entry per published column, in order, with its type."""
+    return TableSchema(
+        columns=[TableColumn(name=str(col), type=column_type(frame[col])) for col in frame.columns]
+    )
+
+
+def column_lineage(
+    published: pd.DataFrame, source: pd.DataFrame, upstream: AssetKey
+) -> TableColumnLineage:
+    """Each published column from the upstream column it came from (`x_sek` ← `x_ore`)."""
+    deps = {}
+    for col in map(str, published.columns):
+        origin = col
+        if col.endswith(SEK_SUFFIX) and col not in source.columns:
+            origin = col[: -len(SEK_SUFFIX)] + ORE_SUFFIX
+        if origin in source.columns:
+            deps[col] = [TableColumnDep(asset_key=upstream, column_name=origin)]
+    return TableColumnLineage(deps_by_column=deps)
+
+
+def published_table_metadata(
+    published: pd.DataFrame, source: pd.DataFrame, upstream: AssetKey
+) -> dict[str, object]:
+    """Row count, column schema and column lineage under Dagster's standard keys."""
+    return {
+        "dagster/row_count": len(published),
+        "dagster/column_schema": table_schema(published),
+        "dagster/column_lineage": column_lineage(published, source, upstream),
+    }

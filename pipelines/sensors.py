@@ -1,0 +1,117 @@
+"""Sensors: run the pipeline as soon as a raw file is new or has changed.
+
+The nightly schedule rebuilds everything at 02:00; a late export delivered at 09:00
+should not wait for the next night. The sensor hashes every file under the raw tree
+(SHA-256 of the content, not the modification time: a copy that keeps the old mtime,
+or a touch without change, must neither be missed nor cause a run) and requests a
+run when the set of (path, hash) differs from the one it saw last.
+
+The cursor is the JSON object path → sha256 of the last state a run was requested
+for. The run key is derived from the previous *and* the new state, so:
+
+- a tick evaluated twice on the same state (e.g. the daemon restarted before the
+  cursor was stored) yields the same run key and Dagster starts no second run;
+- a tree that goes A → B → A (a wrong export replaced and then withdrawn) still gets
+  a run for the return to A, which a key from the new state alone would swallow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from pipelines.jobs import pipeline_job
+from pipelines.resources import TillvaxtSettings
+
+# Often enough that a late export is picked up within minutes; hashing a national
+# tree (a few hundred MB) costs about a second.
+MINIMUM_INTERVAL_SECONDS = 120
+_CHUNK = 1 << 20
+
+
+def _ignored(path: Path) -> bool:
+    """Hidden files and Office lock files (`~$beslut.xlsx`) are not exports."""
+    return path.name.startswith((".", "~$"))
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's content, read in chunks (exports can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def raw_tree_state(raw_dir: Path) -> dict[str, str]:
+    """Every file under the raw tree (relative POSIX path) with its content hash, sorted."""
+    if not raw_dir.is_dir():
+        return {}
+    files = (p for p in raw_dir.rglob("*") if p.is_file() and not _ignored(p))
+    return {p.relative_to(raw_dir).as_posix(): file_sha256(p) for p in sorted(files)}
+
+
+def state_digest(state: dict[str, str]) -> str:
+    """One hash for a whole tree state (order-independent: the paths are sorted)."""
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def changed_files(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Paths that are new, changed or gone between two states."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+def parse_cursor(cursor: str | None) -> dict[str, str]:
+    """The state stored in the cursor; a missing or unreadable cursor counts as no state."""
+    if not cursor:
+        return {}
+    try:
+        state = json.loads(cursor)
+    except json.JSONDecodeError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+@sensor(
+    name="raw_files_changed",
+    job=pipeline_job,
+    minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
+    default_status=DefaultSensorStatus.RUNNING,
+    description=(
+        "Starts the pipeline when a file under the raw tree is new, changed or removed "
+        "(by SHA-256 of its content), so a late export does not wait for the nightly run."
+    ),
+)
+def raw_files_changed(
+    context: SensorEvaluationContext, settings: TillvaxtSettings
+) -> SensorResult | SkipReason:
+    before = parse_cursor(context.cursor)
+    after = raw_tree_state(settings.raw_path)
+    if not after and not before:
+        return SkipReason(f"no files under the raw tree {settings.raw_path}")
+    changed = changed_files(before, after)
+    if not changed:
+        return SkipReason(f"no change under {settings.raw_path} ({len(after)} files)")
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    context.log.info(f"raw files new, changed or removed: {shown}")
+    return SensorResult(
+        run_requests=[
+            RunRequest(
+                run_key=state_digest(
+                    {"before": state_digest(before), "after": state_digest(after)}
+                ),
+                tags={"tillvaxt/changed_files": str(len(changed))},
+            )
+        ],
+        cursor=json.dumps(after, sort_keys=True),
+    )
