@@ -98,7 +98,8 @@ def test_audit_rejects_an_under_protected_pattern() -> None:
     cells = hand_table()
     # Only the Utrikes column: row K gives K×Utrikes = 20 − 10 − 8 = 2 back.
     cells["suppressed"] = [
-        (k, b) in {("K", UT), ("M", UT)} for k, b in zip(cells["kon"], cells["bakgrund"], strict=True)
+        (k, b) in {("K", UT), ("M", UT)}
+        for k, b in zip(cells["kon"], cells["bakgrund"], strict=True)
     ]
     result = audit(cells, DisclosureRules(), exact=True)
     assert not result["protected"].all()
