@@ -36,7 +36,11 @@ def run_pipeline(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     job = defs.resolve_job_def(PIPELINE_JOB)
     with _instance() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+        )
     elapsed = time.perf_counter() - started
     failures = [e for e in result.all_events if e.is_step_failure]
     for check in result.get_asset_check_evaluations():
@@ -89,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--raw-dir", help="overrides TILLVAXT_RAW_DIR")
     run.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
     run.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
+    run.add_argument(
+        "--log-level", default="WARNING", help="Dagster's console log level (default WARNING)"
+    )
     args = parser.parse_args(argv)
     for flag, env in (
         ("raw_dir", "TILLVAXT_RAW_DIR"),

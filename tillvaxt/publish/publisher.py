@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from tillvaxt.publish.csvfiles import write_csv
+from tillvaxt.publish.csvfiles import staged_csv
 from tillvaxt.publish.tables import DESCRIPTIONS, to_published
 from tillvaxt.publish.warehouse import replace_table
 
@@ -15,12 +15,12 @@ from tillvaxt.publish.warehouse import replace_table
 def publish_table(
     name: str, frame: pd.DataFrame, engine: sa.Engine, processed_dir: Path
 ) -> pd.DataFrame:
-    """Mask, convert money, write the SQL table (one transaction) and then the CSV (atomic rename).
+    """Mask, convert money, then write the CSV aside, commit the SQL table, rename the CSV.
 
-    The CSV is only replaced after the database commit, so a failed write leaves both
-    as they were.
+    If the CSV cannot be written the database is not touched; if the database write
+    fails the CSV is not replaced. Either way both stay as they were.
     """
     published = to_published(frame)
-    replace_table(engine, name, published, comment=DESCRIPTIONS.get(name))
-    write_csv(published, Path(processed_dir) / f"{name}.csv")
+    with staged_csv(published, Path(processed_dir) / f"{name}.csv"):
+        replace_table(engine, name, published, comment=DESCRIPTIONS.get(name))
     return published

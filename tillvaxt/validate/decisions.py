@@ -151,7 +151,12 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
         typed.loc[bad, "source_file"],
         typed.loc[bad, "source_line"],
         errors[bad],
-        years=ddate[bad].dt.year.astype("Int64"),
+        years=ddate.dt.year.astype("Int64").fillna(
+            raw["Beslutsdatum"]
+            .astype("string")
+            .str.extract(r"^\s*((?:19|20)\d{2})\D")[0]
+            .astype("Int64")
+        )[bad],
     )
     valid = (
         good[~bad[good.index]].sort_values(["snapshot_date", "decision_id"]).reset_index(drop=True)
