@@ -26,6 +26,8 @@ PUBLISHED_TABLES = [
     "appropriation_usage",
     "recipients_by_instrument",
     "quarantine",
+    "support_by_group",
+    "survey_estimates",
 ]
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import ingest, published, reconciled, validated
+from assets import ingest, published, reconciled, statistics, validated
 from pipelines.jobs import pipeline_job
 from pipelines.resources import settings_from_env
 from pipelines.schedules import nightly_schedule
 
-_modules = [ingest, validated, reconciled]
+_modules = [ingest, validated, reconciled, statistics]
 
 defs = Definitions(
     assets=[*load_assets_from_modules(_modules), *published.published_assets],

@@ -44,7 +44,9 @@ class PopulationSurvey(pa.DataFrameModel):
     aldersgrupp: Series[str] = _dim("aldersgrupp")
     stratum: Series[str]
     weight: Series[float] = pa.Field(gt=0)
-    indicators: Series[pa.Int64] = pa.Field(alias="^Ind_", regex=True, isin=[0, 1], nullable=True)
+    indicators: Series[pa.Int64] = pa.Field(
+        alias="^Ind_", regex=True, isin=[0, 1], nullable=True, required=False
+    )
     source_file: Series[str]
     source_line: Series[int] = pa.Field(ge=2)
 

@@ -137,13 +137,17 @@ def _prepare(cells: pd.DataFrame) -> _Year:
 
 
 def _smallest_published(y: _Year, rel: Relation, sup: np.ndarray) -> int | None:
-    """The published cell of a relation that costs least to suppress (non-empty first)."""
-    cands = [c for c in (*rel.members, rel.total) if not sup[c]]
-    if not cands:
-        return None
+    """The published cell of a relation that costs least to suppress.
+
+    Never an empty cell: hiding a zero protects little (an intruder who reads "none"
+    there loses nothing) and would itself need protecting.
+    """
     n = y.cells["recipients"].to_numpy()
     paid = y.cells["paid_ore"].to_numpy()
-    return min(cands, key=lambda c: (n[c] == 0, n[c], paid[c], c))
+    cands = [c for c in (*rel.members, rel.total) if not sup[c] and n[c] > 0]
+    if not cands:
+        return None
+    return min(cands, key=lambda c: (n[c], paid[c], c))
 
 
 def _close_relations(y: _Year, sup: np.ndarray) -> None:

@@ -149,3 +149,32 @@ def support_cells(
         sort_dims.append(f"_{d}")
     cells = cells.sort_values(["year", "_i", "instrument", "_t", *sort_dims])
     return cells.drop(columns=["_i", "_t", *sort_dims]).reset_index(drop=True)
+
+
+PUBLIC_COLUMNS = [
+    "year",
+    "instrument",
+    *DIMS,
+    "recipients",
+    "paid_ore",
+    "share_of_recipients",
+    "baseline_share",
+    "representation_ratio",
+    "suppressed",
+]
+
+
+def support_by_group(protected: pd.DataFrame) -> pd.DataFrame:
+    """The publishable table: a suppressed cell keeps its row, with every number empty.
+
+    `protected` is the output of `tillvaxt.statistics.disclosure.suppress`; the true
+    values, the two largest contributions and the reason for suppression stay behind.
+    """
+    out = protected[PUBLIC_COLUMNS].copy()
+    hide = out["suppressed"].to_numpy(dtype=bool)
+    for c in ("recipients", "paid_ore"):
+        out[c] = out[c].astype("Int64").mask(hide)
+    for c in ("share_of_recipients", "baseline_share", "representation_ratio"):
+        out[c] = out[c].astype("float64").mask(hide)
+    out["suppressed"] = out["suppressed"].astype("bool")
+    return out.reset_index(drop=True)
