@@ -32,6 +32,8 @@ PUBLISHED_TABLES = [
     "quarantine",
     "payout_exceptions",
     "decision_balances",
+    "support_by_group",
+    "survey_estimates",
 ]
 
 # Writing to the warehouse is the step a transient fault (database restart, network

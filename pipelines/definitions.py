@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import findings, ingest, published, reconciled, validated
+from assets import findings, ingest, published, reconciled, statistics, validated
 from pipelines.attributes import with_operational_attributes
 from pipelines.jobs import pipeline_job
 from pipelines.resources import settings_from_env
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import raw_files_changed
 
-_modules = [ingest, validated, reconciled, findings]
+_modules = [ingest, validated, reconciled, findings, statistics]
 
 defs = Definitions(
     assets=with_operational_attributes(

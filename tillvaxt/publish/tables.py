@@ -15,6 +15,8 @@ DESCRIPTIONS = {
     "appropriation_reconciliation": "Appropriation balance per year: opening, allocated, paid, closing, withdrawn, carried over, status.",
     "appropriation_usage": "Net amount paid from each appropriation per year and instrument (the report's table 'Användning av anslag 1:1').",
     "recipients_by_instrument": "Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
+    "support_by_group": "Recipients and net SEK per year, instrument (or Alla) and person group, with shares, population baseline and representation ratio; disclosure-controlled (suppressed cells empty).",
+    "survey_estimates": "Weighted survey proportions per year, indicator and group with 95 % design-based intervals; estimates on fewer than 41 answers suppressed.",
     "quarantine": "Raw rows that could not be read, with source file, 1-based line and reason.",
     "payout_exceptions": "Findings of the payout and decision rules: rule, severity, year, voucher, decision, source file and 1-based line, difference in SEK and a message.",
     "decision_balances": "Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",

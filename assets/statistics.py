@@ -1,0 +1,238 @@
+"""Statistics: recipient profiles, population baseline and survey → support_by_group, survey_estimates.
+
+The readers and validators of the three sources sit here with the statistics they
+feed (ingest and validated groups, like the other sources). The disclosure audit is a
+blocking check on `support_cells`: when it fails, nothing downstream (the published
+`support_by_group`) is materialised.
+"""
+
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetOut,
+    Config,
+    MetadataValue,
+    Output,
+    asset,
+    multi_asset,
+)
+
+from assets._meta import input_failure
+from pipelines.resources import TillvaxtSettings
+from tillvaxt.errors import InputError
+from tillvaxt.statistics.disclosure import DisclosureRules, audit, suppress
+from tillvaxt.statistics.support import support_by_group as public_table
+from tillvaxt.statistics.support import support_cells as true_cells
+from tillvaxt.statistics.survey import MIN_ANSWERS
+from tillvaxt.statistics.survey import survey_estimates as estimates
+from tillvaxt.validate.population import read_population, validate_population
+from tillvaxt.validate.quarantine import Validated
+from tillvaxt.validate.surveys import (
+    read_profiles,
+    read_survey,
+    validate_profiles,
+    validate_survey,
+)
+
+
+class DisclosureConfig(Config):
+    """Disclosure thresholds (the ESS handbook's defaults); change them at launch if needed."""
+
+    frequency_threshold: int = 3
+    p_percent: float = 10.0
+
+
+class SurveyConfig(Config):
+    """No survey estimate is published on fewer answers than this (SCB's ULF rule)."""
+
+    min_answers: int = MIN_ANSWERS
+
+
+def _read(reader, settings: TillvaxtSettings) -> pd.DataFrame:
+    try:
+        return reader(settings.raw_path)
+    except InputError as exc:
+        raise input_failure(exc) from exc
+
+
+@asset(
+    group_name="ingest",
+    kinds={"csv"},
+    description="Recipient profiles (surveys/mottagarprofil_*.csv) as delivered, as text with file and line.",
+)
+def raw_profiles(settings: TillvaxtSettings) -> pd.DataFrame:
+    return _read(read_profiles, settings)
+
+
+@asset(
+    group_name="ingest",
+    kinds={"csv"},
+    description="Population survey microdata (surveys/befolkningsenkat_*.csv) as delivered, as text with file and line.",
+)
+def raw_survey(settings: TillvaxtSettings) -> pd.DataFrame:
+    return _read(read_survey, settings)
+
+
+@asset(
+    group_name="ingest",
+    kinds={"csv"},
+    description="Statistics Sweden's counts of business leaders (population/*.csv) as delivered.",
+)
+def raw_population(settings: TillvaxtSettings) -> pd.DataFrame:
+    return _read(read_population, settings)
+
+
+def _outs(name: str, description: str) -> dict[str, AssetOut]:
+    return {
+        name: AssetOut(group_name="validated", description=description, kinds={"pandas"}),
+        f"{name}_quarantine": AssetOut(
+            group_name="validated",
+            description=f"Rows of the {name} source that could not be read, with file, line and reason.",
+            kinds={"pandas"},
+        ),
+    }
+
+
+def _nothing_lost(name: str, v: Validated, merged: int) -> AssetCheckResult:
+    return AssetCheckResult(
+        asset_key=name,
+        check_name="nothing_lost",
+        passed=len(v.valid) + len(v.quarantine) + merged == v.rows_read,
+        metadata={
+            "rows_read": v.rows_read,
+            "validated": len(v.valid),
+            "quarantined": len(v.quarantine),
+            "merged_or_superseded": merged,
+        },
+    )
+
+
+def _check(name: str, what: str) -> AssetCheckSpec:
+    return AssetCheckSpec("nothing_lost", asset=name, description=what)
+
+
+@multi_asset(
+    outs=_outs(
+        "profiles", "One profile per organisation (the newest delivery), group values or empty."
+    ),
+    check_specs=[
+        _check("profiles", "rows read = validated + quarantined + superseded by a newer row")
+    ],
+)
+def profiles(raw_profiles: pd.DataFrame):
+    v = validate_profiles(raw_profiles)
+    yield Output(v.valid, "profiles", metadata={"rows": len(v.valid), "superseded": v.superseded})
+    yield Output(v.quarantine, "profiles_quarantine", metadata={"rows": len(v.quarantine)})
+    yield _nothing_lost("profiles", v, v.superseded)
+
+
+@multi_asset(
+    outs=_outs(
+        "survey",
+        "Survey respondents: groups, stratum, weight (from its decimal-comma text), 0/1 indicators.",
+    ),
+    check_specs=[
+        _check("survey", "rows read = validated + quarantined + identical repeats merged")
+    ],
+)
+def survey(raw_survey: pd.DataFrame):
+    v = validate_survey(raw_survey)
+    yield Output(v.valid, "survey", metadata={"rows": len(v.valid)})
+    yield Output(v.quarantine, "survey_quarantine", metadata={"rows": len(v.quarantine)})
+    yield _nothing_lost("survey", v, v.duplicates_merged)
+
+
+@multi_asset(
+    outs=_outs(
+        "population",
+        "Business leaders per year, municipality and group (the representation baseline).",
+    ),
+    check_specs=[_check("population", "rows read = validated + quarantined")],
+)
+def population(raw_population: pd.DataFrame):
+    v = validate_population(raw_population)
+    yield Output(v.valid, "population", metadata={"rows": len(v.valid)})
+    yield Output(v.quarantine, "population_quarantine", metadata={"rows": len(v.quarantine)})
+    yield _nothing_lost("population", v, 0)
+
+
+@asset(
+    group_name="statistics",
+    kinds={"pandas"},
+    description=(
+        "Every cell of the linked support tables with its true values, primary and secondary "
+        "suppression and the reason; internal, never published."
+    ),
+    check_specs=[
+        AssetCheckSpec(
+            "disclosure_audit",
+            asset="support_cells",
+            blocking=True,
+            description=(
+                "independent LP audit: no sensitive cell published, every suppressed cell's "
+                "feasibility interval wide enough"
+            ),
+        )
+    ],
+)
+def support_cells(
+    context: AssetExecutionContext,
+    config: DisclosureConfig,
+    payouts: pd.DataFrame,
+    profiles: pd.DataFrame,
+    population: pd.DataFrame,
+):
+    rules = DisclosureRules(config.frequency_threshold, config.p_percent)
+    cells, _ = suppress(true_cells(payouts, profiles, population), rules)
+    result = audit(cells, rules)
+    counts = cells["suppression_reason"].replace("", "published").value_counts().to_dict()
+    yield Output(cells, metadata={"cells": len(cells), **{k: int(v) for k, v in counts.items()}})
+    failing = result[~result["protected"]]
+    yield AssetCheckResult(
+        check_name="disclosure_audit",
+        passed=failing.empty,
+        metadata={
+            "suppressed_cells_audited": len(result),
+            "under_protected": len(failing),
+            "rules": f"frequency < {rules.frequency_threshold}, p = {rules.p_percent} %",
+        },
+    )
+
+
+@asset(
+    group_name="statistics",
+    kinds={"pandas"},
+    description="Recipients and net SEK by gender × background, education, income and age, disclosure-controlled.",
+)
+def support_by_group(context: AssetExecutionContext, support_cells: pd.DataFrame) -> pd.DataFrame:
+    table = public_table(support_cells)
+    context.add_output_metadata(
+        {
+            "rows": len(table),
+            "published_cells": int((~table["suppressed"]).sum()),
+            "suppressed_cells": int(table["suppressed"].sum()),
+        }
+    )
+    return table
+
+
+@asset(
+    group_name="statistics",
+    kinds={"pandas"},
+    description="Weighted survey proportions per indicator, year and group with design-based 95 % intervals.",
+)
+def survey_estimates(
+    context: AssetExecutionContext, config: SurveyConfig, survey: pd.DataFrame
+) -> pd.DataFrame:
+    table = estimates(survey, config.min_answers)
+    context.add_output_metadata(
+        {
+            "rows": len(table),
+            "published_cells": int((~table["suppressed"]).sum()),
+            "suppressed_cells": int(table["suppressed"].sum()),
+            "indicators": MetadataValue.text(", ".join(sorted(table["indicator"].unique()))),
+        }
+    )
+    return table

@@ -1,0 +1,28 @@
+"""The validated population baseline: people leading a business, per group."""
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from tillvaxt.groups import CATEGORIES
+
+
+def _dim(name: str) -> object:
+    return pa.Field(isin=CATEGORIES[name], nullable=True)
+
+
+class Population(pa.DataFrameModel):
+    """Statistics Sweden's counts per year, municipality and group (empty value = not known)."""
+
+    year: Series[int] = pa.Field(ge=1990, le=2100)
+    municipality_code: Series[str] = pa.Field(str_matches=r"^\d{4}$", nullable=True)
+    kon: Series[str] = _dim("kon")
+    bakgrund: Series[str] = _dim("bakgrund")
+    utbildning: Series[str] = _dim("utbildning")
+    aldersgrupp: Series[str] = _dim("aldersgrupp")
+    count: Series[int] = pa.Field(ge=0)
+    source_file: Series[str]
+    source_line: Series[int] = pa.Field(ge=2)
+
+    class Config:
+        strict = True
+        coerce = False

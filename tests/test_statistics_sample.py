@@ -1,0 +1,66 @@
+"""The sample raw tree through the statistics: both tables, no small cell published, audit passes."""
+
+from __future__ import annotations
+
+from dagster import AssetKey
+
+from pipelines.definitions import defs
+from tests.conftest import REPO
+from tillvaxt.statistics.disclosure import DisclosureRules, audit, p_sensitivity, suppress
+from tillvaxt.statistics.support import support_by_group, support_cells
+from tillvaxt.statistics.survey import survey_estimates
+from tillvaxt.validate.payouts import read_payouts, validate_payouts
+from tillvaxt.validate.population import read_population, validate_population
+from tillvaxt.validate.surveys import read_profiles, read_survey, validate_profiles, validate_survey
+
+RAW = REPO / "data" / "raw"
+
+
+def test_sample_support_by_group_publishes_no_cell_under_the_threshold() -> None:
+    cells = support_cells(
+        validate_payouts(read_payouts(RAW)).valid,
+        validate_profiles(read_profiles(RAW)).valid,
+        validate_population(read_population(RAW)).valid,
+    )
+    protected, _ = suppress(cells, DisclosureRules())
+    table = support_by_group(protected)
+    shown = table[~table["suppressed"]]
+    assert ((shown["recipients"] == 0) | (shown["recipients"] >= 3)).all()
+    assert (
+        p_sensitivity(protected[~protected["suppressed"] & (protected["recipients"] > 0)], 10) <= 0
+    ).all()
+    assert (
+        table.loc[table["suppressed"], ["recipients", "paid_ore", "share_of_recipients"]]
+        .isna()
+        .all()
+        .all()
+    )
+    assert audit(protected, DisclosureRules())["protected"].all()
+    assert 0 < table["suppressed"].sum() < len(table)
+
+
+def test_sample_survey_estimates_cover_every_indicator() -> None:
+    table = survey_estimates(validate_survey(read_survey(RAW)).valid)
+    assert set(table["indicator"]) == {"Sysselsatt", "GottHalsotillstand", "Foretagare"}
+    shown = table[~table["suppressed"]]
+    assert (
+        (shown["ci_low"] >= 0)
+        & (shown["ci_low"] <= shown["estimate"])
+        & (shown["estimate"] <= shown["ci_high"])
+        & (shown["ci_high"] <= 1)
+    ).all()
+
+
+def test_statistics_assets_are_wired_with_a_blocking_audit() -> None:
+    graph = defs.resolve_asset_graph()
+    assert graph.get(AssetKey("support_by_group")).group_name == "statistics"
+    assert (
+        AssetKey("support_by_group")
+        in graph.get(AssetKey(["published", "support_by_group"])).parent_keys
+    )
+    assert AssetKey(["published", "survey_estimates"]) in graph.get_all_asset_keys()
+    from assets.statistics import support_cells as asset_def
+
+    checks = {c.name: c for c in asset_def.check_specs}
+    assert checks["disclosure_audit"].blocking
+    assert AssetKey("support_cells") in graph.get(AssetKey("support_by_group")).parent_keys

@@ -1,0 +1,133 @@
+"""Weighted proportions from the population survey, with design-based 95 % intervals.
+
+For each year, each `Ind_` indicator and each group (overall, by `kon`, and `kon` ×
+each other dimension) the estimate is the weighted share answering 1 among those who
+answered the item. The design is stratified (`Stratum`) with the respondent as the
+sampling unit and `Vikt` as the weight, sampled with replacement within strata (no
+finite-population correction). The standard error is the Taylor-linearised one for a
+ratio estimator over a domain: every respondent who answered the item stays in the
+variance computation, those outside the group contributing zero, so the group's own
+sample size is random as it is in the design. The 95 % interval is built on the
+logit scale, `logit(p) ± t · SE / (p(1 − p))` with `t` from Student's t on
+(respondents − strata) degrees of freedom, and transformed back, so it lies within
+[0, 1]; this is also what samplics does. When every answer in the group is the same
+(p = 0 or 1) the linearised SE is 0 and the interval is the point itself.
+
+An estimate on fewer than `min_answers` (default 41, Statistics Sweden's rule for
+ULF) answers is not published: the row stays, with `suppressed` true and its numbers empty.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy.stats import t as student
+
+from tillvaxt.groups import DIMENSIONS, MISSING, TOTAL
+from tillvaxt.validate.surveys import INDICATOR_PREFIX, indicator_columns
+
+DIMS = list(DIMENSIONS)
+MIN_ANSWERS = 41
+COLUMNS = [
+    "year",
+    "indicator",
+    *DIMS,
+    "n",
+    "estimate",
+    "standard_error",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+]
+
+
+def group_specs() -> list[tuple[str, ...]]:
+    """Overall, by kon, and kon × each other dimension."""
+    return [(), ("kon",), *[("kon", d) for d in DIMS if d != "kon"]]
+
+
+def domain_proportion(
+    y: np.ndarray, w: np.ndarray, stratum: np.ndarray, domain: np.ndarray
+) -> tuple[float, float]:
+    """Weighted proportion of `y` in the domain and its Taylor-linearised standard error.
+
+    `y`, `w`, `stratum` are the respondents who answered the item; `domain` is True for
+    those in the group. Strata with a single respondent add nothing to the variance.
+    """
+    d = domain.astype("float64")
+    wd = w * d
+    total = wd.sum()
+    p = float((wd * y).sum() / total)
+    z = wd * (y - p) / total
+    var = 0.0
+    for h in np.unique(stratum):
+        zh = z[stratum == h]
+        n_h = len(zh)
+        if n_h > 1:
+            var += n_h / (n_h - 1) * float(((zh - zh.mean()) ** 2).sum())
+    return p, math.sqrt(var)
+
+
+def logit_interval(p: float, se: float, df: int, level: float = 0.95) -> tuple[float, float]:
+    """The interval on the logit scale, back-transformed: always within [0, 1]."""
+    if p <= 0.0 or p >= 1.0:
+        return p, p
+    q = float(student.ppf(1 - (1 - level) / 2, df=df))
+    centre = math.log(p / (1 - p))
+    half = q * se / (p * (1 - p))
+    return 1 / (1 + math.exp(-(centre - half))), 1 / (1 + math.exp(-(centre + half)))
+
+
+def survey_estimates(survey: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataFrame:
+    """Every indicator's estimate per year and group; small groups marked suppressed."""
+    rows = []
+    survey = survey.copy()
+    for dim in DIMS:
+        survey[dim] = survey[dim].astype("object").where(survey[dim].notna(), MISSING).astype("str")
+    for year, yr in survey.groupby("year", sort=True):
+        for col in indicator_columns(yr):
+            answered = yr[yr[col].notna()]
+            if answered.empty:
+                continue
+            y = answered[col].to_numpy(dtype="float64")
+            w = answered["weight"].to_numpy(dtype="float64")
+            strata = answered["stratum"].to_numpy(dtype="str")
+            df = len(answered) - len(np.unique(strata))
+            for spec in group_specs():
+                keys = answered[list(spec)] if spec else None
+                groups = (
+                    [((), np.ones(len(answered), dtype=bool))]
+                    if not spec
+                    else [
+                        (
+                            k if isinstance(k, tuple) else (k,),
+                            (keys[list(spec)] == k).all(axis=1).to_numpy(),
+                        )
+                        for k in sorted(set(map(tuple, keys.to_numpy())))
+                    ]
+                )
+                for values, mask in groups:
+                    cell = dict.fromkeys(DIMS, TOTAL) | dict(zip(spec, values, strict=True))
+                    n = int(mask.sum())
+                    row = {
+                        "year": int(year),
+                        "indicator": col[len(INDICATOR_PREFIX) :],
+                        **cell,
+                        "n": n,
+                        "suppressed": n < min_answers,
+                    }
+                    if n >= min_answers:
+                        p, se = domain_proportion(y, w, strata, mask)
+                        lo, hi = logit_interval(p, se, df)
+                        row |= {"estimate": p, "standard_error": se, "ci_low": lo, "ci_high": hi}
+                    else:
+                        row["n"] = None
+                    rows.append(row)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out["n"] = out["n"].astype("Int64")
+    for c in ("estimate", "standard_error", "ci_low", "ci_high"):
+        out[c] = out[c].astype("float64")
+    out["suppressed"] = out["suppressed"].astype("bool")
+    return out
