@@ -25,6 +25,7 @@ PUBLISHED_TABLES = [
     "appropriation_reconciliation",
     "appropriation_usage",
     "recipients_by_instrument",
+    "support_by_priority",
     "quarantine",
 ]
 

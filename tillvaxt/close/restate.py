@@ -148,7 +148,8 @@ def restatements(
                         "difference": _difference(old, now),
                     }
                 )
-    out = pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
+    out = pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS, dtype=object)
+    out["difference"] = out["difference"].where(out["difference"].notna(), None)
     out["year"] = out["year"].astype("int64")
     return out
 

@@ -1,0 +1,68 @@
+"""Published reports: restatements of certified years, the annual workbook, the HTML
+report and the open-data export. They read what was published (the warehouse), so a
+report shows exactly the figures a report author would pull, certified years as filed.
+"""
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from assets.published import PUBLISHED_TABLES
+from pipelines.resources import TillvaxtSettings
+from tillvaxt.close.certify import certifications, read_restatements
+from tillvaxt.publish.csvfiles import write_csv
+
+PUBLISHED_KEYS = [AssetKey(["published", t]) for t in PUBLISHED_TABLES]
+
+
+@asset(
+    key_prefix="published",
+    group_name="published",
+    kinds={"sql", "csv"},
+    deps=PUBLISHED_KEYS,
+    description="Cells of certified years that the current inputs would change (the certified values stay published). In the warehouse and `<processed>/restatements.csv`.",
+    check_specs=[
+        AssetCheckSpec(
+            "no_restatements",
+            asset=AssetKey(["published", "restatements"]),
+            description="No certified figure would change. Fails until the inputs are corrected or the year is reopened and certified again.",
+        )
+    ],
+)
+def restatements(context: AssetExecutionContext, settings: TillvaxtSettings) -> MaterializeResult:
+    engine = settings.engine()
+    try:
+        table = read_restatements(engine)
+        certified = sorted(int(y) for y in certifications(engine)["year"])
+    finally:
+        engine.dispose()
+    write_csv(table, settings.processed_path / "restatements.csv")
+    shown = table.head(50).to_markdown(index=False) if len(table) else "_(none)_"
+    return MaterializeResult(
+        metadata={
+            "rows": len(table),
+            "certified_years": MetadataValue.json(certified),
+            "csv": MetadataValue.path(str(settings.processed_path / "restatements.csv")),
+            "restatements": MetadataValue.md(shown),
+        },
+        check_results=[
+            AssetCheckResult(
+                check_name="no_restatements",
+                passed=table.empty,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={
+                    "restatements": len(table),
+                    "years": MetadataValue.json(sorted({int(y) for y in table["year"]})),
+                    "tables": MetadataValue.json(sorted(set(table["table_name"]))),
+                    "cells": MetadataValue.md(shown),
+                },
+            )
+        ],
+    )
