@@ -3,6 +3,7 @@ report and the open-data export. They read what was published (the warehouse), s
 report shows exactly the figures a report author would pull, certified years as filed.
 """
 
+import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -18,6 +19,9 @@ from assets.published import PUBLISHED_TABLES
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.close.certify import certifications, read_restatements
 from tillvaxt.publish.csvfiles import write_csv
+from tillvaxt.publish.warehouse import has_table, read_table
+from tillvaxt.report.runinfo import run_info
+from tillvaxt.report.workbook import write_workbook
 
 PUBLISHED_KEYS = [AssetKey(["published", t]) for t in PUBLISHED_TABLES]
 
@@ -65,4 +69,43 @@ def restatements(context: AssetExecutionContext, settings: TillvaxtSettings) -> 
                 },
             )
         ],
+    )
+
+
+def _published_frames(engine) -> dict[str, pd.DataFrame]:
+    """Every published table in the warehouse, as report authors would pull it."""
+    return {t: read_table(engine, t) for t in PUBLISHED_TABLES if has_table(engine, t)}
+
+
+def _years(frames: dict[str, pd.DataFrame]) -> list[int]:
+    recon = frames.get("appropriation_reconciliation")
+    return sorted({int(y) for y in recon["year"]}) if recon is not None else []
+
+
+@asset(
+    key_prefix="published",
+    group_name="published",
+    kinds={"excel"},
+    deps=[*PUBLISHED_KEYS, AssetKey(["published", "restatements"])],
+    description="The annual workbook `<processed>/aterrapportering_<year>.xlsx` per year: the report's tables with Swedish number formats, '..' for suppressed cells, and a run sheet (time, code version, input hashes, rules).",
+)
+def aterrapportering_workbooks(
+    context: AssetExecutionContext, settings: TillvaxtSettings
+) -> MaterializeResult:
+    engine = settings.engine()
+    try:
+        frames = _published_frames(engine)
+        certs = certifications(engine)
+    finally:
+        engine.dispose()
+    written = []
+    for year in _years(frames):
+        info = run_info(settings.raw_path, year, frames["appropriation_reconciliation"], certs)
+        path = settings.processed_path / f"aterrapportering_{year}.xlsx"
+        written.append(str(write_workbook(path, year, frames, info)))
+    return MaterializeResult(
+        metadata={
+            "workbooks": MetadataValue.md("\n".join(f"- `{p}`" for p in written) or "_(none)_"),
+            "years": MetadataValue.json(_years(frames)),
+        }
     )
