@@ -3,6 +3,8 @@ report and the open-data export. They read what was published (the warehouse), s
 report shows exactly the figures a report author would pull, certified years as filed.
 """
 
+import base64
+
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -20,6 +22,8 @@ from pipelines.resources import TillvaxtSettings
 from tillvaxt.close.certify import certifications, read_restatements
 from tillvaxt.publish.csvfiles import write_csv
 from tillvaxt.publish.warehouse import has_table, read_table
+from tillvaxt.report.charts import report_charts
+from tillvaxt.report.html import report_html, write_html
 from tillvaxt.report.runinfo import run_info
 from tillvaxt.report.workbook import write_workbook
 
@@ -107,5 +111,45 @@ def aterrapportering_workbooks(
         metadata={
             "workbooks": MetadataValue.md("\n".join(f"- `{p}`" for p in written) or "_(none)_"),
             "years": MetadataValue.json(_years(frames)),
+        }
+    )
+
+
+def _svg_markdown(charts: dict[str, str]) -> MetadataValue:
+    """The charts as markdown images with data URIs, so the Dagster UI shows them."""
+    parts = [
+        f"**{caption}**\n\n![{caption}](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})"
+        for caption, svg in charts.items()
+    ]
+    return MetadataValue.md("\n\n".join(parts) or "_(no charts)_")
+
+
+@asset(
+    key_prefix="published",
+    group_name="published",
+    kinds={"html"},
+    deps=[*PUBLISHED_KEYS, AssetKey(["published", "restatements"])],
+    description="The HTML report `<processed>/aterrapportering_<year>.html` per year: self-contained (inline SVG charts, no network), the report's tables and charts.",
+)
+def aterrapportering_html(
+    context: AssetExecutionContext, settings: TillvaxtSettings
+) -> MaterializeResult:
+    engine = settings.engine()
+    try:
+        frames = _published_frames(engine)
+        certs = certifications(engine)
+    finally:
+        engine.dispose()
+    written, latest_charts = [], {}
+    for year in _years(frames):
+        info = run_info(settings.raw_path, year, frames["appropriation_reconciliation"], certs)
+        charts = report_charts(frames, year)
+        path = settings.processed_path / f"aterrapportering_{year}.html"
+        written.append(str(write_html(path, report_html(year, frames, info, charts))))
+        latest_charts = charts
+    return MaterializeResult(
+        metadata={
+            "pages": MetadataValue.md("\n".join(f"- `{p}`" for p in written) or "_(none)_"),
+            "charts": _svg_markdown(latest_charts),
         }
     )

@@ -64,6 +64,7 @@ def write_workbook(path: Path, year: int, tables: dict[str, pd.DataFrame], run: 
     os.close(fd)
     try:
         _write(Path(tmp), year, tables, run)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
