@@ -11,6 +11,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    AssetIn,
     AssetKey,
     MaterializeResult,
     MetadataValue,
@@ -24,6 +25,7 @@ from tillvaxt.publish.csvfiles import write_csv
 from tillvaxt.publish.warehouse import has_table, read_table
 from tillvaxt.report.charts import report_charts
 from tillvaxt.report.html import report_html, write_html
+from tillvaxt.report.opendata import grants_360, write_json
 from tillvaxt.report.runinfo import run_info
 from tillvaxt.report.workbook import write_workbook
 
@@ -152,4 +154,37 @@ def aterrapportering_html(
             "pages": MetadataValue.md("\n".join(f"- `{p}`" for p in written) or "_(none)_"),
             "charts": _svg_markdown(latest_charts),
         }
+    )
+
+
+@asset(
+    key_prefix="published",
+    group_name="published",
+    kinds={"json"},
+    ins={
+        "decisions": AssetIn(key=AssetKey("decisions")),
+        "payouts": AssetIn(key=AssetKey("payouts")),
+    },
+    deps=[AssetKey(["published", "appropriation_reconciliation"])],
+    description="Open data: `<processed>/360giving_<year>.json`, the year's decisions and payouts to legal entities in the 360Giving Data Standard (SE-ON-<org number>); sole traders are left out.",
+)
+def open_data_360giving(
+    context: AssetExecutionContext,
+    settings: TillvaxtSettings,
+    decisions: pd.DataFrame,
+    payouts: pd.DataFrame,
+) -> MaterializeResult:
+    region = settings.region()
+    years = sorted(
+        set(payouts["year"]) | set(decisions["decision_date"].dt.year.dropna().astype(int))
+    )
+    written = {}
+    for year in years:
+        package = grants_360(decisions, payouts, region, int(year))
+        if package["grants"]:
+            path = settings.processed_path / f"360giving_{year}.json"
+            write_json(path, package)
+            written[str(path)] = len(package["grants"])
+    return MaterializeResult(
+        metadata={"files": MetadataValue.json(written), "grants": sum(written.values())}
     )
