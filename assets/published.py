@@ -27,6 +27,8 @@ PUBLISHED_TABLES = [
     "recipients_by_instrument",
     "support_by_priority",
     "quarantine",
+    "payout_exceptions",
+    "decision_balances",
 ]
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import ingest, priorities, published, reconciled, reports, validated
+from assets import findings, ingest, priorities, published, reconciled, reports, validated
 from pipelines.close import certify_year_job, reopen_year_job
 from pipelines.jobs import pipeline_job
 from pipelines.resources import settings_from_env
 from pipelines.schedules import nightly_schedule
 
-_modules = [ingest, validated, reconciled, priorities, reports]
+_modules = [ingest, validated, reconciled, findings, priorities, reports]
 
 defs = Definitions(
     assets=[*load_assets_from_modules(_modules), *published.published_assets],

@@ -8,7 +8,7 @@ class Quarantine(pa.DataFrameModel):
     """One row per unreadable raw row. Holds no raw values that could be personal data."""
 
     source: Series[str] = pa.Field(
-        isin=["appropriations", "payouts", "decisions", "surveys", "population"]
+        isin=["appropriations", "payouts", "decisions", "surveys", "population", "eu_projects"]
     )
     source_file: Series[str]
     source_line: Series[int] = pa.Field(ge=1)

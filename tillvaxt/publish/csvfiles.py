@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,20 +18,37 @@ def _cell(v: object) -> object:
     return v
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write the table beside its final place, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as it is written: Decimal as plain decimal text, dates as ISO."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].map(_cell)
         elif pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out
+
+
+@contextmanager
+def staged_csv(frame: pd.DataFrame, path: Path) -> Iterator[Path]:
+    """Write the CSV beside its final place; rename it into place only if the block succeeds.
+
+    Publishing writes the file first, commits the database inside the block, and the
+    rename after it: a reader never sees half a file, and a failed database write
+    leaves the old CSV in place.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            out.to_csv(fh, index=False, sep=",", lineterminator="\n")
+            csv_frame(frame).to_csv(fh, index=False, sep=",", lineterminator="\n")
+        yield Path(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a CSV atomically (temporary file, then rename)."""
+    with staged_csv(frame, path):
+        pass

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tillvaxt.close.certify import hold
 from tillvaxt.publish.columns import column_comments
-from tillvaxt.publish.csvfiles import write_csv
+from tillvaxt.publish.csvfiles import staged_csv
 from tillvaxt.publish.tables import DESCRIPTIONS, to_published
 from tillvaxt.publish.warehouse import write_table
 
@@ -17,22 +17,28 @@ from tillvaxt.publish.warehouse import write_table
 def publish_table(
     name: str, frame: pd.DataFrame, engine: sa.Engine, processed_dir: Path
 ) -> pd.DataFrame:
-    """Mask, convert money, write the SQL table (one transaction) and then the CSV (atomic rename).
+    """Mask, convert money, then write the CSV aside, commit the SQL table, rename the CSV.
 
-    The CSV is only replaced after the database commit, so a failed write leaves both
-    as they were. Rows of a certified year are published as certified, and what the
-    inputs would change is written to `restatements` in the same transaction
-    (`tillvaxt.close.certify.hold`).
+    If the CSV cannot be written the database is not touched; if the database write
+    fails the CSV is not replaced. Either way both stay as they were. Rows of a
+    certified year are published as certified, and what the inputs would change is
+    written to `restatements` in the same transaction (`tillvaxt.close.certify.hold`).
     """
     published = to_published(frame)
-    with engine.begin() as conn:
-        published = hold(conn, name, published)
-        write_table(
-            conn,
-            name,
-            published,
-            comment=DESCRIPTIONS.get(name),
-            column_comments=column_comments(name, list(published.columns)),
-        )
-    write_csv(published, Path(processed_dir) / f"{name}.csv")
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            published = hold(conn, name, published)
+            with staged_csv(published, Path(processed_dir) / f"{name}.csv"):
+                write_table(
+                    conn,
+                    name,
+                    published,
+                    comment=DESCRIPTIONS.get(name),
+                    column_comments=column_comments(name, list(published.columns)),
+                )
+                trans.commit()
+        finally:
+            if trans.is_active:
+                trans.rollback()
     return published

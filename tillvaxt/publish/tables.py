@@ -17,6 +17,8 @@ DESCRIPTIONS = {
     "recipients_by_instrument": "Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
     "support_by_priority": "Decisions and granted SEK (by decision date) and net SEK paid (by booking date) per year, national priority, strategic choice and growth-strategy priority.",
     "quarantine": "Raw rows that could not be read, with source file, 1-based line and reason.",
+    "payout_exceptions": "Findings of the payout and decision rules: rule, severity, year, voucher, decision, source file and 1-based line, difference in SEK and a message.",
+    "decision_balances": "Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",
 }
 
 

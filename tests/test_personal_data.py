@@ -1,0 +1,154 @@
+"""No personal identity number reaches anything under the processed directory, or the log.
+
+Sole traders' numbers are planted in the raw tree in every spelling the source
+systems use, in places where the rules must talk about them (a recipient mismatch,
+a wrong check digit, an unreadable row); after a full run every file under the
+processed directory (the CSVs and a text dump of the SQLite warehouse) and the
+run's output are searched for every spelling of every one of them.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DECISION_HEADER, PAYOUT_HEADER, REPO, write
+from tests.test_end_to_end import run_cli
+from tillvaxt.rawfiles import decode
+
+# 12-, 10- or hyphenated 10-digit numbers, not inside a longer run of digits.
+_NUMBER = re.compile(r"(?<!\d)(?:16|18|19|20)?(\d{6})[-+]?(\d{4})(?!\d)")
+
+
+def _raw_text(path: Path) -> str:
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return "\n".join(
+                ";".join("" if v is None else str(v) for v in row)
+                for ws in wb.worksheets
+                for row in ws.iter_rows(values_only=True)
+            )
+        finally:
+            wb.close()
+    return decode(path, path.read_bytes(), str(path))
+
+
+def personal_numbers(raw: Path) -> set[str]:
+    """Every 10-digit normalised number in the raw files whose third digit is below 2."""
+    found = set()
+    for path in sorted(raw.rglob("*")):
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            continue
+        for a, b in _NUMBER.findall(_raw_text(path)):
+            if int(a[2]) < 2:
+                found.add(a + b)
+    return found
+
+
+def spellings(ten: str) -> set[str]:
+    """The ways a source system may spell a personal identity number."""
+    forms = {ten, f"{ten[:6]}-{ten[6:]}", f"{ten[:6]}+{ten[6:]}"}
+    return forms | {p + f for f in forms for p in ("16", "18", "19", "20")}
+
+
+def processed_text(processed: Path) -> dict[str, str]:
+    """Every file under the processed directory as text; SQLite databases as their SQL dump."""
+    out = {}
+    for path in sorted(p for p in processed.rglob("*") if p.is_file()):
+        if path.suffix == ".sqlite":
+            con = sqlite3.connect(path)
+            try:
+                out[str(path)] = "\n".join(con.iterdump())
+            finally:
+                con.close()
+        else:
+            out[str(path)] = path.read_bytes().decode("utf-8", errors="replace")
+    return out
+
+
+def assert_no_leak(raw_numbers: set[str], texts: dict[str, str]) -> None:
+    """No spelling of any of the numbers in any of the texts."""
+    leaks = [
+        (where, form)
+        for where, text in texts.items()
+        for ten in raw_numbers
+        for form in spellings(ten)
+        if form in text
+    ]
+    assert leaks == []
+
+
+def test_no_personal_identity_number_in_processed_output(small_raw: Path, tmp_path: Path) -> None:
+    write(
+        small_raw / "payouts" / "utbetalningar_c.csv",
+        [
+            PAYOUT_HEADER,
+            # A sole trader's cheque, spelled three ways over three payments.
+            "V2017-00010;2017-05-02;RS10;811218-9876;Anna Andersson;ENERGI;10 000;1:1;1315",
+            "V2017-00011;2017-06-02;RS10;8112189876;Anna Andersson;ENERGI;10 000;1:1;1315",
+            "V2017-00012;2017-07-03;RS10;198112189876;Anna Andersson;ENERGI;10 000;1:1;1315",
+            # A company's decision paid to a sole trader: recipient_mismatch.
+            "V2017-00013;2017-05-02;RS1;19730505-1232;Bertil Berg;UTV;5 000;1:1;1380",
+            # A sole trader with a wrong check digit and no decision: invalid_org_number, orphan.
+            "V2017-00014;2017-05-02;;800101-1234;Cecilia Ceder;UTV;2 000;1:1;1380",
+            # An unreadable row of a sole trader: the quarantine and unreadable_row.
+            "V2017-00015;2017-05-02;RS10;7001011238;Anna Andersson;ENERGI;1.250;1:1;1315",
+        ],
+        encoding="cp1252",
+    )
+    write(
+        small_raw / "decisions" / "beslut_20180101.csv",
+        [
+            DECISION_HEADER,
+            "RS1;2016-12-01;UTV;556677-8899;Åkes Snickeri AB;Ny hemsida;100 000;100 000;2017-01-01;2017-12-31;SV3.5;Avslutad;",
+            "RS2;2017-02-01;PROJ;5560360793;Örby Energi AB;Energi i Halland; 2 000 000 ;;2017-02-01;2018-12-31;SV3.1;Beviljad;",
+            # Over the cap, too little co-financing, unknown priority: decision findings on a person.
+            "RS10;2017-04-01;ENERGI;19811218-9876;Anna Andersson;Energikartläggning;60 000;1 000;2017-04-01;2017-12-31;Turism;Beviljad;",
+        ],
+    )
+    raw_numbers = personal_numbers(small_raw)
+    assert raw_numbers == {"8112189876", "7305051232", "8001011234", "7001011238"}
+
+    processed = tmp_path / "out"
+    proc = run_cli(small_raw, processed)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    texts = processed_text(processed)
+    assert any(p.endswith("warehouse.sqlite") for p in texts)
+    assert any(p.endswith("payout_exceptions.csv") for p in texts)
+    texts["stdout"] = proc.stdout
+    texts["stderr"] = proc.stderr
+    assert_no_leak(raw_numbers, texts)
+
+    # The test has teeth: findings about these people exist, with their numbers masked.
+    findings = texts[str(processed / "payout_exceptions.csv")]
+    for rule in (
+        "recipient_mismatch",
+        "invalid_org_number",
+        "unreadable_row",
+        "cap_exceeded",
+        "cofinancing_too_low",
+        "unknown_priority",
+    ):
+        assert f",{rule}," in findings, rule
+    assert findings.count("PNR-") >= 2
+
+
+def test_no_personal_identity_number_after_a_run_on_the_sample_data(tmp_path: Path) -> None:
+    raw = REPO / "data" / "raw"
+    if not (raw / "payouts").is_dir():
+        pytest.skip("no sample data in data/raw")
+    raw_numbers = personal_numbers(raw)
+    assert len(raw_numbers) >= 5  # the sample has sole traders
+    processed = tmp_path / "out"
+    proc = run_cli(raw, processed)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    texts = processed_text(processed) | {"stdout": proc.stdout, "stderr": proc.stderr}
+    assert_no_leak(raw_numbers, texts)
+    assert "PNR-" in texts[str(processed / "decision_balances.csv")]

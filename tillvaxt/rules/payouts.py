@@ -1,0 +1,150 @@
+"""Rules about single payouts measured against their decision.
+
+Every payout is checked, whatever its funding source: a payment from own funds
+(`EGNA`) on a decision must still match the decision. A negative amount is a
+repayment or reversal, which is the right thing to do on a revoked or finished
+decision, so the revocation and period rules look at money going out only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tillvaxt.rules.findings import findings, kr, org, where
+from tillvaxt.rules.matching import with_decision
+
+REVOKED = "Återkallad"
+
+
+def _base(p: pd.Series) -> dict:
+    """The columns every payout finding shares: year, voucher, decision, file, line, amount."""
+    return {
+        "year": p["year"],
+        "voucher_id": p["voucher_id"],
+        "decision_id": None if pd.isna(p["decision_id"]) else p["decision_id"],
+        "source_file": p["source_file"],
+        "source_line": p["source_line"],
+        "difference_ore": p["amount_ore"],
+    }
+
+
+def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """A payout with no case number, or one the authoritative snapshot does not hold."""
+    joined = with_decision(payouts, decisions)
+    records = []
+    for _, p in joined[~joined["matched"]].iterrows():
+        why = (
+            "has no case number (Diarienummer)"
+            if pd.isna(p["decision_id"])
+            else f"names case {p['decision_id']}, which is not in the newest decision register"
+        )
+        records.append(
+            _base(p)
+            | {
+                "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
+                f"{p['booking_date']:%Y-%m-%d} {why}: no decision allows it."
+            }
+        )
+    return findings("orphan_payout", records)
+
+
+def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """Money paid out (amount > 0) on a decision the register shows as revoked."""
+    joined = with_decision(payouts, decisions)
+    hit = joined[joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)]
+    records = [
+        _base(p)
+        | {
+            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
+            f"{p['booking_date']:%Y-%m-%d} belongs to decision {p['decision_id']}, which is "
+            "revoked (Återkallad): the money should be recovered."
+        }
+        for _, p in hit.iterrows()
+    ]
+    return findings("payout_after_revocation", records)
+
+
+def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """A payout to another organisation than the decision's applicant (normalised numbers)."""
+    joined = with_decision(payouts, decisions)
+    hit = joined[joined["matched"] & (joined["org_number"] != joined["org_number_dec"])]
+    records = [
+        _base(p)
+        | {
+            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} went to organisation "
+            f"{org(p['org_number'])}, but decision {p['decision_id']} was granted to "
+            f"{org(p['org_number_dec'])}."
+        }
+        for _, p in hit.iterrows()
+    ]
+    return findings("recipient_mismatch", records)
+
+
+def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """A payout booked under another instrument (Insats) than its decision's."""
+    joined = with_decision(payouts, decisions)
+    hit = joined[joined["matched"] & (joined["instrument"] != joined["instrument_dec"])]
+    records = [
+        _base(p)
+        | {
+            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} is booked under "
+            f"Insats {p['instrument']}, but decision {p['decision_id']} is a "
+            f"{p['instrument_dec']} decision, so the usage table counts it under the wrong "
+            "instrument."
+        }
+        for _, p in hit.iterrows()
+    ]
+    return findings("instrument_mismatch", records)
+
+
+def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """Money paid out before the decision date, or outside Projektstart–Projektslut."""
+    joined = with_decision(payouts, decisions)
+    out = joined[joined["matched"] & (joined["amount_ore"] > 0)]
+    booked = out["booking_date"]
+    before_decision = booked < out["decision_date_dec"]
+    outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])
+    records = []
+    for idx, p in out[before_decision | outside].iterrows():
+        if before_decision[idx]:
+            why = (
+                f"before decision {p['decision_id']} was taken on {p['decision_date_dec']:%Y-%m-%d}"
+            )
+        else:
+            why = (
+                f"outside decision {p['decision_id']}'s project period "
+                f"{p['project_start_dec']:%Y-%m-%d} to {p['project_end_dec']:%Y-%m-%d}"
+            )
+        records.append(
+            _base(p)
+            | {
+                "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} was booked "
+                f"{p['booking_date']:%Y-%m-%d}, {why}."
+            }
+        )
+    return findings("payout_outside_period", records)
+
+
+def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
+    """Different vouchers paying one decision the same amount on the same day.
+
+    The first voucher (by voucher id) is taken as the original; each later one gets a
+    finding naming it, with both places, so the controller can compare the two rows.
+    """
+    keyed = payouts[payouts["decision_id"].notna() & (payouts["amount_ore"] != 0)]
+    keys = ["decision_id", "booking_date", "amount_ore"]
+    dup = keyed[keyed.duplicated(subset=keys, keep=False)].sort_values([*keys, "voucher_id"])
+    records = []
+    for _, grp in dup.groupby(keys, sort=False):
+        first = grp.iloc[0]
+        for _, p in grp.iloc[1:].iterrows():
+            records.append(
+                _base(p)
+                | {
+                    "message": f"Payout {p['voucher_id']} pays decision {p['decision_id']} "
+                    f"{kr(p['amount_ore'])} on {p['booking_date']:%Y-%m-%d}, exactly like "
+                    f"voucher {first['voucher_id']} ({where(first['source_file'], first['source_line'])}): "
+                    "check that it was not paid twice."
+                }
+            )
+    return findings("possible_duplicate_payment", records)

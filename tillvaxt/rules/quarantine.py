@@ -1,0 +1,27 @@
+"""`unreadable_row`: every quarantined raw row, as a finding a controller sees next to the rest.
+
+The quarantine already holds the file, line and reason (which describes a malformed
+organisation number's shape, never its digits); this turns it into findings so the
+controller has one list to work through.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tillvaxt.rules.findings import findings, where
+
+
+def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """One error per quarantined row of any source."""
+    records = [
+        {
+            "year": q["year"],
+            "source_file": q["source_file"],
+            "source_line": q["source_line"],
+            "message": f"Row {where(q['source_file'], q['source_line'])} ({q['source']}) could "
+            f"not be read and is in quarantine, not in any figure: {q['reason']}.",
+        }
+        for _, q in quarantine.iterrows()
+    ]
+    return findings("unreadable_row", records)
