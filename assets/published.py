@@ -29,6 +29,7 @@ PUBLISHED_TABLES = [
     "appropriation_reconciliation",
     "appropriation_usage",
     "recipients_by_instrument",
+    "support_by_priority",
     "quarantine",
     "payout_exceptions",
     "decision_balances",

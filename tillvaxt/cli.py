@@ -86,6 +86,34 @@ def run_pipeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_close(args: argparse.Namespace) -> int:
+    """Certify or reopen a year through its Dagster job; print what was done."""
+    from pipelines.close import CERTIFY_JOB, REOPEN_JOB, year_run_config
+    from pipelines.definitions import defs
+
+    job_name = CERTIFY_JOB if args.command == "certify" else REOPEN_JOB
+    job = defs.resolve_job_def(job_name)
+    with _instance() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            run_config=year_run_config(job_name, args.year),
+            raise_on_error=False,
+        )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                data = event.step_failure_data
+                desc = data.user_failure_data.description if data.user_failure_data else None
+                print(f"tillvaxt: {desc or data.error.message.strip()}", file=sys.stderr)
+        return 1
+    if job_name == CERTIFY_JOB:
+        frozen = result.output_for_node("certify")
+        print(f"tillvaxt: certified {args.year}; rows frozen per table: {frozen}")
+    else:
+        print(f"tillvaxt: reopened {args.year}; the next run publishes its figures as computed.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tillvaxt", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +124,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument(
         "--log-level", default="WARNING", help="Dagster's console log level (default WARNING)"
     )
+    for name, text in (
+        ("certify", "freeze a year's published figures (later changes become restatements)"),
+        ("reopen", "reopen a certified year (explicit; logged in certification_log)"),
+    ):
+        close = sub.add_parser(name, help=text)
+        close.add_argument("--year", type=int, required=True, help="budget year, e.g. 2017")
+        close.add_argument("--raw-dir", help="overrides TILLVAXT_RAW_DIR (hashed at certification)")
+        close.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
+        close.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
     args = parser.parse_args(argv)
     for flag, env in (
         ("raw_dir", "TILLVAXT_RAW_DIR"),
@@ -106,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ[env] = getattr(args, flag)
     if args.command == "run":
         return run_pipeline(args)
+    if args.command in ("certify", "reopen"):
+        return run_close(args)
     return 2
 
 

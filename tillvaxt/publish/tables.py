@@ -17,6 +17,7 @@ DESCRIPTIONS = {
     "recipients_by_instrument": "Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
     "support_by_group": "Recipients and net SEK per year, instrument (or Alla) and person group, with shares, population baseline and representation ratio; disclosure-controlled (suppressed cells empty).",
     "survey_estimates": "Weighted survey proportions per year, indicator and group with 95 % design-based intervals; estimates on fewer than 41 answers suppressed.",
+    "support_by_priority": "Decisions and granted SEK (by decision date) and net SEK paid (by booking date) per year, national priority, strategic choice and growth-strategy priority.",
     "quarantine": "Raw rows that could not be read, with source file, 1-based line and reason.",
     "payout_exceptions": "Findings of the payout and decision rules: rule, severity, year, voucher, decision, source file and 1-based line, difference in SEK and a message.",
     "decision_balances": "Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",

@@ -1,0 +1,102 @@
+"""The 360Giving export validates against the standard's schemas and leaves out sole traders."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tillvaxt.region import load_region
+from tillvaxt.report.opendata import grants_360, write_json
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SCHEMAS = SHARED / "data" / "360giving"
+PERSONAL = "8001011234"  # third digit 0: a personal identity number
+
+
+def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    decisions = pd.DataFrame(
+        {
+            "decision_id": ["RS1", "RS2", "RS3"],
+            "decision_date": pd.to_datetime(["2016-12-01", "2017-02-01", "2017-03-01"]),
+            "instrument": ["UTV", "PROJ", "UTV"],
+            "org_number": ["5566778899", "5560360793", PERSONAL],
+            "applicant_name": ["Åkes Snickeri AB", "Örby Energi AB", "Anna Andersson"],
+            "project_name": ["Ny hemsida", "Energi i Halland", "Firma"],
+            "granted_ore": [100_000_00, 2_000_000_00, 50_000_00],
+            "project_start": pd.to_datetime(["2017-01-01", "2017-02-01", "2017-03-01"]),
+            "project_end": pd.to_datetime(["2017-12-31", "2018-12-31", "2017-12-31"]),
+            "status": ["Avslutad", "Beviljad", "Beviljad"],
+            "authoritative": [True, True, True],
+        }
+    )
+    payouts = pd.DataFrame(
+        {
+            "voucher_id": ["V1", "V2", "V3", "V4"],
+            "booking_date": pd.to_datetime(
+                ["2017-03-01", "2017-04-01", "2017-05-01", "2017-06-01"]
+            ),
+            "year": [2017] * 4,
+            "decision_id": ["RS1", "RS2", "RS3", None],
+            "org_number": ["5566778899", "5560360793", PERSONAL, "5560360793"],
+            "amount_ore": [50_000_50, 600_000_00, 25_000_00, 1_000_00],
+        }
+    )
+    return decisions, payouts
+
+
+def test_grants_to_legal_entities_with_exact_amounts_and_no_personal_numbers() -> None:
+    package = grants_360(*_frames(), load_region(), 2017)
+    grants = package["grants"]
+    assert [g["id"] for g in grants] == ["360G-region-halland-RS1", "360G-region-halland-RS2"]
+    assert [g["recipientOrganization"][0]["id"] for g in grants] == [
+        "SE-ON-5566778899",
+        "SE-ON-5560360793",
+    ]
+    assert grants[0]["amountDisbursed"] == 50000.5
+    assert grants[1]["amountAwarded"] == 2000000
+    assert grants[1]["disbursementTransaction"] == [
+        {"id": "V2", "transactionDate": "2017-04-01", "currency": "SEK", "value": 600000}
+    ]
+    text = json.dumps(package, ensure_ascii=False)
+    assert PERSONAL not in text and "Anna Andersson" not in text and "PNR-" not in text
+    assert all(re.fullmatch(r"SE-ON-\d{10}", g["recipientOrganization"][0]["id"]) for g in grants)
+
+
+def test_export_validates_against_the_360giving_schemas(tmp_path: Path) -> None:
+    if not (SCHEMAS / "360-giving-package-schema.json").is_file():
+        pytest.skip(f"the 360Giving schemas are not beside the clone ({SCHEMAS})")
+    import jsonschema
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    package_schema = json.loads((SCHEMAS / "360-giving-package-schema.json").read_text("utf-8"))
+    grant_schema = json.loads((SCHEMAS / "360-giving-schema.json").read_text("utf-8"))
+    # Their "$schema" is spelled http://json-schema.org/draft/2020-12/schema, which
+    # `referencing` does not recognise; they are 2020-12 schemas, so say so.
+    grant = DRAFT202012.create_resource(grant_schema)
+    # The package refers to the grant schema by URL: serve the local file under that URL
+    # (and under the grant schema's own $id). No network.
+    ref = package_schema["properties"]["grants"]["items"]["$ref"]
+    registry = Registry().with_resources([(ref, grant), (grant_schema["$id"], grant)])
+    # The dates are `oneOf` date-time format / date pattern: the format must really be
+    # checked (rfc3339-validator, a dev dependency), or a date matches both branches.
+    validator = jsonschema.Draft202012Validator(
+        package_schema, registry=registry, format_checker=jsonschema.FormatChecker()
+    )
+    path = write_json(tmp_path / "360giving_2017.json", grants_360(*_frames(), load_region(), 2017))
+    written = json.loads(path.read_text("utf-8"))
+    errors = sorted(validator.iter_errors(written), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    broken = {**written, "grants": [{**written["grants"][0], "currency": 5}]}
+    assert list(validator.iter_errors(broken)), "the validator must reject a wrong type"
+
+
+def test_a_year_without_payouts_exports_its_decisions_only() -> None:
+    decisions, payouts = _frames()
+    package = grants_360(decisions, payouts, load_region(), 2016)
+    assert [g["id"] for g in package["grants"]] == ["360G-region-halland-RS1"]
+    assert "disbursementTransaction" not in package["grants"][0]

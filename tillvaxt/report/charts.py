@@ -1,0 +1,120 @@
+"""Charts as inline SVG text (matplotlib's SVG backend): no files, no network.
+
+The HTML report embeds them directly and the Dagster materialization carries the same
+SVG, so the page and the UI show one picture. Text stays text in the SVG (searchable,
+no font files needed).
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from tillvaxt.instruments import REPORT_ORDER, instrument_name
+
+plt.rcParams["svg.fonttype"] = "none"
+plt.rcParams["svg.hashsalt"] = "tillvaxt"  # stable ids, so the same data gives the same SVG
+
+
+def _grouped(value: float, _pos: object = None) -> str:
+    return f"{value:,.0f}".replace(",", "\u00a0")
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def paid_per_instrument_svg(usage: pd.DataFrame, appropriation: str = "1:1") -> str:
+    """Grouped bars: net SEK paid per instrument, one group per year."""
+    mine = usage[usage["appropriation"] == appropriation]
+    table = mine.pivot_table(
+        index="year", columns="instrument", values="paid_sek", aggfunc="sum"
+    ).fillna(0)
+    cols = sorted(
+        table.columns, key=lambda c: (REPORT_ORDER.index(c) if c in REPORT_ORDER else 99, c)
+    )
+    fig, ax = plt.subplots(figsize=(8, 4))
+    years = list(table.index)
+    width = 0.8 / max(len(cols), 1)
+    for i, code in enumerate(cols):
+        xs = [j + i * width for j in range(len(years))]
+        ax.bar(xs, [float(v) for v in table[code]], width, label=instrument_name(code))
+    ax.set_xticks([j + width * (len(cols) - 1) / 2 for j in range(len(years))])
+    ax.set_xticklabels([str(y) for y in years])
+    ax.yaxis.set_major_formatter(FuncFormatter(_grouped))
+    ax.set_ylabel("Utbetalt (kr)")
+    ax.set_title(f"Utbetalt per insats och år, anslag {appropriation}")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig)
+
+
+def _all_margins(frame: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
+    """Rows where every group dimension except `keep` is the margin `Totalt`."""
+    dims = [
+        c for c in ("kon", "bakgrund", "utbildning", "inkomstklass", "aldersgrupp") if c in frame
+    ]
+    mask = pd.Series(True, index=frame.index)
+    for d in dims:
+        if d not in keep:
+            mask &= frame[d] == "Totalt"
+    return frame[mask]
+
+
+def group_svg(group: pd.DataFrame, year: int, value: str, title: str) -> str | None:
+    """Bars of `value` by kön × bakgrund for all instruments (`Alla`); None when not available."""
+    needed = {"year", "instrument", "kon", "bakgrund", value}
+    if not needed <= set(group.columns):
+        return None
+    g = group[(group["year"].astype("int64") == year) & (group["instrument"] == "Alla")]
+    g = _all_margins(g, ("kon", "bakgrund"))
+    g = g[(g["kon"] != "Totalt") & (g["bakgrund"] != "Totalt")]
+    if "suppressed" in g:
+        g = g[~g["suppressed"].fillna(False).astype(bool)]
+    g = g.dropna(subset=[value])
+    if g.empty:
+        return None
+    labels = [f"{k}, {b}" for k, b in zip(g["kon"], g["bakgrund"], strict=True)]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(g) + 1.2))
+    ax.barh(labels, [float(v) for v in g[value]])
+    if value == "representation_ratio":
+        ax.axvline(1.0, color="black", linewidth=0.8)
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(_grouped))
+    ax.set_title(title)
+    ax.invert_yaxis()
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig)
+
+
+def report_charts(tables: dict[str, pd.DataFrame], year: int) -> dict[str, str]:
+    """Every chart the year's report has data for: caption → SVG."""
+    charts: dict[str, str] = {}
+    if "appropriation_usage" in tables and len(tables["appropriation_usage"]):
+        charts["Utbetalt per insats och år (kr)"] = paid_per_instrument_svg(
+            tables["appropriation_usage"]
+        )
+    group = tables.get("support_by_group")
+    if group is not None:
+        for value, caption in (
+            ("paid_sek", f"Utbetalt {year} per kön och bakgrund (kr)"),
+            (
+                "representation_ratio",
+                f"Representationskvot {year}: andel av mottagarna / andel i befolkningen",
+            ),
+        ):
+            svg = group_svg(group, year, value, caption)
+            if svg:
+                charts[caption] = svg
+    return charts

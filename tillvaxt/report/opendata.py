@@ -1,0 +1,140 @@
+"""Open data: the year's grants to legal entities in the 360Giving Data Standard (JSON).
+
+One grant per authoritative decision to a legal entity that was decided in the year
+or received payments in it; the year's payments are its disbursement transactions.
+Organisations are identified as `SE-ON-<10 digits>` (org-id.guide's Swedish list).
+A recipient whose number is a personal identity number (a sole trader) is left out
+entirely: neither the number nor a masked token is open data. Payments with no
+decision are not grants and are not exported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from tillvaxt.instruments import instrument_name
+from tillvaxt.money import ore_to_decimal
+from tillvaxt.orgnr import is_personal
+from tillvaxt.region import Region
+
+SCHEMA_VERSION = "1.4"
+# Organisation numbers of the funders (regions are public bodies: not personal data).
+FUNDER_ORG_NUMBERS = {"Region Halland": "2321000115"}
+
+
+def org_id(ten_digits: str) -> str:
+    """`SE-ON-5560360793` for a legal entity."""
+    return f"SE-ON-{ten_digits}"
+
+
+def _amount(ore: int) -> int | float:
+    """A JSON number with the exact öre: whole kronor as integers, else the shortest decimal."""
+    d: Decimal = ore_to_decimal(int(ore))
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def _slug(text: str) -> str:
+    return re.sub(
+        r"[^a-z0-9]+", "-", text.casefold().replace("ö", "o").replace("ä", "a").replace("å", "a")
+    ).strip("-")
+
+
+def grants_360(
+    decisions: pd.DataFrame,
+    payouts: pd.DataFrame,
+    region: Region,
+    year: int,
+    now: dt.datetime | None = None,
+) -> dict:
+    """The 360Giving package for `year` (a dict ready for `json.dumps`)."""
+    now = now or dt.datetime.now(dt.UTC)
+    funder_number = FUNDER_ORG_NUMBERS.get(region.name)
+    funder = {
+        "id": org_id(funder_number) if funder_number else f"XI-{_slug(region.name)}",
+        "name": region.name,
+    }
+    auth = decisions[decisions["authoritative"]].drop_duplicates("decision_id")
+    auth = auth[~auth["org_number"].map(is_personal).astype(bool)]
+    paid = payouts[(payouts["year"] == year) & payouts["decision_id"].notna()]
+    paid = paid[~paid["org_number"].map(is_personal).astype(bool)]
+    paid_ids = set(paid["decision_id"])
+    chosen = auth[(auth["decision_date"].dt.year == year) | auth["decision_id"].isin(paid_ids)]
+    prefix = f"360G-{_slug(region.name)}"
+    grants = []
+    for d in chosen.sort_values(["decision_date", "decision_id"]).itertuples():
+        mine = paid[paid["decision_id"] == d.decision_id].sort_values(
+            ["booking_date", "voucher_id"]
+        )
+        grant = {
+            "id": f"{prefix}-{d.decision_id}",
+            "title": d.project_name
+            if isinstance(d.project_name, str)
+            else instrument_name(d.instrument),
+            "description": f"{instrument_name(d.instrument)}, anslag 1:1 Regionala tillväxtåtgärder. Status: {d.status}.",
+            "currency": "SEK",
+            "amountAwarded": _amount(d.granted_ore),
+            "awardDate": d.decision_date.date().isoformat(),
+            "recipientOrganization": [
+                {
+                    "id": org_id(d.org_number),
+                    "name": d.applicant_name
+                    if isinstance(d.applicant_name, str)
+                    else org_id(d.org_number),
+                    "addressCountry": "SE",
+                }
+            ],
+            "fundingOrganization": [funder],
+            "grantProgramme": [{"code": d.instrument, "title": instrument_name(d.instrument)}],
+            "plannedDates": [
+                {
+                    "startDate": d.project_start.date().isoformat(),
+                    "endDate": d.project_end.date().isoformat(),
+                }
+            ],
+            "dateModified": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        if len(mine):
+            grant["amountDisbursed"] = _amount(mine["amount_ore"].sum())
+            grant["disbursementTransaction"] = [
+                {
+                    "id": p.voucher_id,
+                    "transactionDate": p.booking_date.date().isoformat(),
+                    "currency": "SEK",
+                    "value": _amount(p.amount_ore),
+                }
+                for p in mine.itertuples()
+            ]
+        grants.append(grant)
+    return {
+        "grants": grants,
+        "version": SCHEMA_VERSION,
+        "title": f"{region.name}: bidrag från anslag 1:1 {year}",
+        "description": "Beslut och utbetalningar till juridiska personer; enskilda firmor (personnummer) ingår inte.",
+        "issued": now.date().isoformat(),
+        "modified": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "publisher": {"identifier": funder["id"], "name": funder["name"]},
+    }
+
+
+def write_json(path: Path, package: dict) -> Path:
+    """Write beside the final place, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(package, fh, ensure_ascii=False, indent=1)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
