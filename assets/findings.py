@@ -113,12 +113,9 @@ def payout_exceptions(
     settings: TillvaxtSettings,
 ):
     delivered = len(eu_projects) > 0 or len(eu_projects_quarantine) > 0
-    unreadable = pd.concat(
-        [f for f in (quarantine, eu_projects_quarantine) if len(f)] or [quarantine],
-        ignore_index=True,
-    )
+    # `quarantine` holds every source's unreadable rows, the EU register's included.
     table = run_rules(
-        payouts, decisions, unreadable, eu_projects if delivered else None, settings.region()
+        payouts, decisions, quarantine, eu_projects if delivered else None, settings.region()
     )
     counts = table["rule"].value_counts()
     yield Output(

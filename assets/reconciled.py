@@ -21,10 +21,21 @@ def quarantine(
     appropriations_quarantine: pd.DataFrame,
     payouts_quarantine: pd.DataFrame,
     decisions_quarantine: pd.DataFrame,
+    eu_projects_quarantine: pd.DataFrame,
+    profiles_quarantine: pd.DataFrame,
+    survey_quarantine: pd.DataFrame,
+    population_quarantine: pd.DataFrame,
 ) -> pd.DataFrame:
-    frames = [
-        f for f in (appropriations_quarantine, payouts_quarantine, decisions_quarantine) if len(f)
-    ]
+    sources = (
+        appropriations_quarantine,
+        payouts_quarantine,
+        decisions_quarantine,
+        eu_projects_quarantine,
+        profiles_quarantine,
+        survey_quarantine,
+        population_quarantine,
+    )
+    frames = [f for f in sources if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else empty_quarantine()
     return out.sort_values(["source", "source_file", "source_line"]).reset_index(drop=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,12 @@ def processed_text(processed: Path) -> dict[str, str]:
                 out[str(path)] = "\n".join(con.iterdump())
             finally:
                 con.close()
+        elif path.suffix == ".xlsx":
+            # A workbook is a zip of XML parts: scan the parts, not the compressed bytes.
+            with zipfile.ZipFile(path) as zf:
+                out[str(path)] = "\n".join(
+                    zf.read(n).decode("utf-8", errors="replace") for n in zf.namelist()
+                )
         else:
             out[str(path)] = path.read_bytes().decode("utf-8", errors="replace")
     return out
