@@ -22,18 +22,39 @@ def _instance():
 
 
 def run_pipeline(args: argparse.Namespace) -> int:
-    """Materialise everything; print the reconciliation or the failures."""
-    from pipelines.definitions import defs
-    from pipelines.jobs import PIPELINE_JOB
+    """Materialise everything; print the reconciliation or the failures.
+
+    A run whose inputs, code and settings match the last successful run's is skipped
+    (unless `--force`), before the asset modules are even imported.
+    """
     from pipelines.resources import settings_from_env
-    from tillvaxt.money import format_swedish
-    from tillvaxt.publish.warehouse import read_table
+    from tillvaxt.rerun import fingerprint, forget_last_run, record_run, unchanged_since_last_run
 
     settings = settings_from_env()
     print(
         f"tillvaxt: raw {settings.raw_dir} -> processed {settings.processed_dir}, warehouse {settings.url}"
     )
     started = time.perf_counter()
+    run_print = fingerprint(
+        settings.raw_path,
+        {
+            "processed": str(settings.processed_dir),
+            "url": settings.url,
+            "region": settings.region_file,
+        },
+    )
+    if not args.force and (last := unchanged_since_last_run(settings.processed_path, run_print)):
+        print(
+            f"tillvaxt: inputs, code and settings unchanged since the run finished at {last}; "
+            f"nothing to do ({time.perf_counter() - started:.1f} s). Use --force to run anyway."
+        )
+        return 0
+    forget_last_run(settings.processed_path)
+    from pipelines.definitions import defs
+    from pipelines.jobs import PIPELINE_JOB
+    from tillvaxt.money import format_swedish
+    from tillvaxt.publish.warehouse import read_table
+
     job = defs.resolve_job_def(PIPELINE_JOB)
     with _instance() as instance:
         result = job.execute_in_process(
@@ -90,6 +111,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
             + " ".join(f"{c:>14}" for c in cells)
             + f"  {r.status}"
         )
+    record_run(settings.processed_path, run_print)
     print(
         f"tillvaxt: done in {elapsed:.1f} s; tables in {settings.processed_dir} and the warehouse."
     )
@@ -100,7 +122,11 @@ def run_close(args: argparse.Namespace) -> int:
     """Certify or reopen a year through its Dagster job; print what was done."""
     from pipelines.close import CERTIFY_JOB, REOPEN_JOB, year_run_config
     from pipelines.definitions import defs
+    from pipelines.resources import settings_from_env
+    from tillvaxt.rerun import forget_last_run
 
+    # Certifying or reopening changes what the next run publishes: it must not be skipped.
+    forget_last_run(settings_from_env().processed_path)
     job_name = CERTIFY_JOB if args.command == "certify" else REOPEN_JOB
     job = defs.resolve_job_def(job_name)
     with _instance() as instance:
@@ -133,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
     run.add_argument(
         "--log-level", default="WARNING", help="Dagster's console log level (default WARNING)"
+    )
+    run.add_argument(
+        "--force", action="store_true", help="run even when inputs, code and settings are unchanged"
     )
     for name, text in (
         ("certify", "freeze a year's published figures (later changes become restatements)"),
