@@ -45,6 +45,22 @@ PUBLISH_RETRY = RetryPolicy(
 )
 
 
+GATE = "ready_to_publish"
+
+
+@asset(
+    name=GATE,
+    group_name="published",
+    deps=[AssetKey(t) for t in PUBLISHED_TABLES],
+    description=(
+        "Passes only when every table to publish was computed: if any source, check or "
+        "reconciliation fails, nothing is published and the previous tables stay as they were."
+    ),
+)
+def ready_to_publish() -> MaterializeResult:
+    return MaterializeResult(metadata={"tables": MetadataValue.json(PUBLISHED_TABLES)})
+
+
 def published_asset(table: str) -> AssetsDefinition:
     """The asset that publishes reconciled table `table`."""
 
@@ -54,6 +70,7 @@ def published_asset(table: str) -> AssetsDefinition:
         group_name="published",
         kinds={"sql", "csv"},
         ins={"frame": AssetIn(key=AssetKey(table))},
+        deps=[AssetKey(GATE)],
         retry_policy=PUBLISH_RETRY,
         description=f"Published table `{table}`: {DESCRIPTIONS[table]} In the warehouse and as `<processed>/{table}.csv`.",
     )
@@ -78,4 +95,4 @@ def published_asset(table: str) -> AssetsDefinition:
     return _publish
 
 
-published_assets = [published_asset(t) for t in PUBLISHED_TABLES]
+published_assets = [ready_to_publish, *(published_asset(t) for t in PUBLISHED_TABLES)]

@@ -50,12 +50,22 @@ def test_small_tree_publishes_every_table_to_csv_and_warehouse(
     engine.dispose()
 
 
+def _outputs(processed: Path) -> dict[str, bytes]:
+    """Every output file's bytes (the rerun fingerprint aside, which a failed run drops)."""
+    return {
+        p.relative_to(processed).as_posix(): p.read_bytes()
+        for p in sorted(processed.rglob("*"))
+        if p.is_file() and p.name != ".tillvaxt_last_run.json"
+    }
+
+
 def test_conflicting_vouchers_stop_the_run_and_keep_what_was_published(
     small_raw: Path, tmp_path: Path
 ) -> None:
     processed = tmp_path / "out"
     assert run_cli(small_raw, processed).returncode == 0
-    before = (processed / "appropriation_usage.csv").read_bytes()
+    before = _outputs(processed)
+    assert "appropriation_usage.csv" in before and "warehouse.sqlite" in before
     write(
         small_raw / "payouts" / "utbetalningar_c.csv",
         [
@@ -69,8 +79,20 @@ def test_conflicting_vouchers_stop_the_run_and_keep_what_was_published(
     assert (
         "utbetalningar_a.csv line 3" in proc.stderr and "utbetalningar_c.csv line 2" in proc.stderr
     )
-    assert "Traceback" not in proc.stderr
-    assert (processed / "appropriation_usage.csv").read_bytes() == before
+    assert "Traceback" not in proc.stderr and "Stack Trace" not in proc.stderr
+    # Nothing at all was published: every CSV, workbook, page and the warehouse are as before.
+    assert _outputs(processed) == before
+
+
+def test_a_failing_source_publishes_nothing(small_raw: Path, tmp_path: Path) -> None:
+    processed = tmp_path / "out"
+    assert run_cli(small_raw, processed).returncode == 0
+    before = _outputs(processed)
+    write(small_raw / "surveys" / "befolkningsenkat_2017.csv", ["Löpnummer;År", "1;2017"])
+    proc = run_cli(small_raw, processed)
+    assert proc.returncode == 1
+    assert "surveys/befolkningsenkat_2017.csv, line 1: expected column(s)" in proc.stderr
+    assert _outputs(processed) == before
 
 
 def test_missing_column_is_one_clear_sentence(small_raw: Path, tmp_path: Path) -> None:
@@ -83,4 +105,4 @@ def test_missing_column_is_one_clear_sentence(small_raw: Path, tmp_path: Path) -
         "payouts/utbetalningar_z.csv, line 1: expected column(s) 'Kommun' in the header"
         in proc.stderr
     )
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stderr and "Stack Trace" not in proc.stderr

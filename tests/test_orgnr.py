@@ -37,3 +37,17 @@ def test_personal_numbers_are_masked_consistently_and_legal_entities_shown() -> 
     assert mask("8001011234") == token != mask("8001011235")
     assert display("5560360793") == "556036-0793"
     assert display("8001011234") == token
+
+
+def test_scrub_masks_personal_numbers_in_free_text_in_every_spelling() -> None:
+    from tillvaxt.errors import InputError
+    from tillvaxt.orgnr import scrub
+
+    for spelling in ("800101-1234", "8001011234", "198001011234", "19800101-1234"):
+        text = scrub(f"column 'Kommun': expected four digits, found '{spelling}'")
+        assert "8001011234" not in text.replace("-", "") and mask("8001011234") in text
+    assert scrub("org 556036-0793, amount 10 925 348, voucher V2017-00123") == (
+        "org 556036-0793, amount 10 925 348, voucher V2017-00123"
+    )
+    err = InputError("payouts/p.csv", "a header row", "'800101-1234', 'Åke AB'", line=1)
+    assert "800101" not in str(err) and "PNR-" in str(err)

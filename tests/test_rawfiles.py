@@ -110,3 +110,36 @@ def test_short_record_is_quarantined_not_dropped(tmp_path: Path) -> None:
     v = validate_payouts(read_csv_file(path, "p.csv", REQUIRED))
     assert len(v.valid) + len(v.quarantine) == v.rows_read == 2
     assert "expected 9 fields separated by ';', found 3" in v.quarantine.iloc[0]["reason"]
+
+
+def test_a_stray_quote_does_not_swallow_the_lines_after_it(tmp_path: Path) -> None:
+    rows = [ROW.replace("V1;", f"V{i};") for i in range(2, 6)]
+    rows[0] = rows[0].replace("Ålö Ädelträ AB", 'Ålö "Ädelträ AB')
+    path = write(
+        tmp_path / "p.csv",
+        [PAYOUT_HEADER, *rows, '"V9";2017-01-05;RS1;556036-0793;"A; B";UTV;1;1:1;1380'],
+    )
+    v = validate_payouts(read_csv_file(path, "p.csv", REQUIRED))
+    assert sorted(v.valid["voucher_id"]) == ["V2", "V3", "V4", "V5"]
+    assert v.valid.set_index("voucher_id").loc["V2", "recipient_name"] == 'Ålö "Ädelträ AB'
+    # A quoted field holding the separator cannot be told from two fields: its line is quarantined.
+    assert list(v.quarantine["source_line"]) == [6]
+    assert "expected 9 fields" in v.quarantine.iloc[0]["reason"]
+
+
+def test_a_missing_source_folder_is_an_input_error(tmp_path: Path) -> None:
+    from tillvaxt.validate.payouts import read_payouts
+
+    (tmp_path / "raw").mkdir()
+    with pytest.raises(InputError) as exc:
+        read_payouts(tmp_path / "raw")
+    assert str(exc.value) == "payouts: expected at least one *.csv export, found no such folder"
+    with pytest.raises(InputError, match="no such directory"):
+        read_payouts(tmp_path / "nowhere")
+
+
+def test_upper_case_file_names_are_read(tmp_path: Path) -> None:
+    from tillvaxt.validate.payouts import read_payouts
+
+    write(tmp_path / "raw" / "payouts" / "EXPORT.CSV", [PAYOUT_HEADER, ROW])
+    assert list(read_payouts(tmp_path / "raw")["Verifikationsnummer"]) == ["V1"]

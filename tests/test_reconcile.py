@@ -126,3 +126,22 @@ def test_recipients_count_net_positive_organisations_and_county_totals() -> None
     assert r.loc["Varberg", "recipients"] == 1 and r.loc["Utanför länet", "paid_ore"] == 30_00
     assert "Halmstad" not in r.index or r.loc["Halmstad", "recipients"] == 0
     assert pd.isna(r.loc["Varberg", "granted_recipients"])
+
+
+def test_an_unreadable_allocation_row_makes_the_chain_incomplete_not_a_breach() -> None:
+    a = allocations((2018, MSEK, 0, None))
+    p = payouts((2017, "UTV", MSEK, "1:1", "5560360793", "1380", "RS1"))
+    q = quarantine_rows(
+        "appropriations",
+        pd.Series(["a.csv"]),
+        pd.Series([2]),
+        pd.Series(["column 'År'"]),
+        years=pd.Series([pd.NA]),
+        appropriations=pd.Series(["1:1"]),
+    )
+    r = reconcile_appropriations(a, p, q)
+    assert list(r["status"]) == ["incomplete", "incomplete"]
+    assert list(reconcile_appropriations(a, p, empty_quarantine())["status"]) == [
+        "credit_breach",
+        "ok",
+    ]

@@ -50,6 +50,12 @@ def run_pipeline(args: argparse.Namespace) -> int:
         )
         return 0
     forget_last_run(settings.processed_path)
+    if not os.environ.get("TILLVAXT_MASKING_KEY"):
+        print(
+            "tillvaxt: TILLVAXT_MASKING_KEY is not set; personal identity numbers are masked with "
+            "the built-in development key, which anyone with the code can reverse. Set it in production.",
+            file=sys.stderr,
+        )
     from pipelines.definitions import defs
     from pipelines.jobs import PIPELINE_JOB
     from tillvaxt.money import format_swedish
@@ -158,7 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
     run.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
     run.add_argument(
-        "--log-level", default="WARNING", help="Dagster's console log level (default WARNING)"
+        "--log-level",
+        default="CRITICAL",
+        help="Dagster's console log level (default CRITICAL: problems are summarised by tillvaxt)",
     )
     run.add_argument(
         "--force", action="store_true", help="run even when inputs, code and settings are unchanged"

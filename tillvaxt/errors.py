@@ -27,7 +27,9 @@ class InputError(Exception):
             where += f", line {self.line}"
         if self.column is not None:
             where += f", column '{self.column}'"
-        return f"{where}: expected {self.expected}, found {self.found}"
+        from tillvaxt.orgnr import scrub  # a user's file may hold personal identity numbers
+
+        return scrub(f"{where}: expected {self.expected}, found {self.found}")
 
 
 class ParseError(ValueError):

@@ -76,3 +76,22 @@ def display(ten_digits: str) -> str:
     if is_personal(ten_digits):
         return mask(ten_digits)
     return f"{ten_digits[:6]}-{ten_digits[6:]}"
+
+
+# Anything shaped like an organisation or personal identity number inside free text.
+_IN_TEXT = re.compile(r"(?<![\d-])(?:16|18|19|20)?(\d{6})[-+]?(\d{4})(?![\d-])")
+
+
+def scrub(text: str) -> str:
+    """Free text with every personal identity number in it replaced by its mask.
+
+    For text that may quote raw values (error messages, quarantine reasons, finding
+    messages): a value typed in the wrong column must not carry a personal identity
+    number into a published table or a log line. Legal entities' numbers stay.
+    """
+
+    def _one(m: re.Match[str]) -> str:
+        ten = m.group(1) + m.group(2)
+        return mask(ten) if is_personal(ten) else m.group(0)
+
+    return _IN_TEXT.sub(_one, text)

@@ -16,6 +16,7 @@ import io
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pandas as pd
@@ -78,19 +79,39 @@ def _check_header(label: str, header: list[str], required: Iterable[str], delimi
         )
 
 
+def _unquote(field: str) -> str:
+    """A field wrapped in double quotes, as spreadsheet programs write them, without them."""
+    if len(field) >= 2 and field[0] == field[-1] == '"':
+        return field[1:-1].replace('""', '"')
+    return field
+
+
 def read_delimited_text(
-    text: str, label: str, required: Iterable[str], delimiter: str = ";"
+    text: str, label: str, required: Iterable[str], delimiter: str = ";", quoted: bool | None = None
 ) -> pd.DataFrame:
     """Parse CSV text into a frame of strings with `_file`/`_line`; malformed records get `_error`.
 
     A record with the wrong number of fields is kept (with `_error` set) so the
     validator can quarantine it; blank lines are skipped.
+
+    The `;` exports are read one physical line per record (`quoted=False`): their
+    spec has no quoting, and with csv quoting one stray `"` would swallow every line
+    after it into a single record. A field wholly wrapped in quotes is unwrapped.
+    Tillväxtverket's `,` register does quote fields across line breaks (`quoted=True`,
+    the default for any other delimiter).
     """
     if not text.strip():
         raise InputError(label, "a header row and data rows", "an empty file")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    if quoted is None:
+        quoted = delimiter != ";"
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        strict=False,
+        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
+    )
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [(h if quoted else _unquote(h.strip())).strip() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(label, "a readable header row", str(exc), line=1) from None
     _check_header(label, header, required, delimiter)
@@ -114,6 +135,8 @@ def read_delimited_text(
         prev_end = reader.line_num
         if not rec or all(not f.strip() for f in rec):
             continue
+        if not quoted:
+            rec = [_unquote(f) for f in rec]
         if len(rec) != width:
             errors.append(f"expected {width} fields separated by '{delimiter}', found {len(rec)}")
             rec = (rec + [""] * width)[:width]
@@ -214,12 +237,33 @@ def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFr
 
 
 def read_source_dir(
-    directory: Path, root: Path, required: Iterable[str], patterns: tuple[str, ...] = ("*.csv",)
+    directory: Path,
+    root: Path,
+    required: Iterable[str],
+    patterns: tuple[str, ...] = ("*.csv",),
+    must_exist: bool = False,
 ) -> pd.DataFrame:
-    """Read every file of a source folder (sorted by name) into one text frame."""
+    """Read every file of a source folder (sorted by name) into one text frame.
+
+    File names match case-insensitively (`BESLUT_20190110.XLSX`). A source the
+    figures cannot do without (`must_exist`) with no file at all is an input error,
+    not an empty table that would publish as "nothing paid".
+    """
     required = list(required)
     frames = []
-    files = sorted({p for pat in patterns for p in directory.glob(pat) if p.is_file()})
+    files = sorted(
+        p
+        for p in (directory.iterdir() if directory.is_dir() else [])
+        if p.is_file() and any(fnmatch(p.name.lower(), pat) for pat in patterns)
+    )
+    if must_exist and not files:
+        where = (
+            directory.relative_to(root).as_posix() if directory.is_relative_to(root) else directory
+        )
+        found = "an empty folder" if directory.is_dir() else "no such folder"
+        if not root.is_dir():
+            where, found = root, "no such directory (check TILLVAXT_RAW_DIR)"
+        raise InputError(str(where), f"at least one {' or '.join(patterns)} export", found)
     for path in files:
         label = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         if path.suffix.lower() == ".xlsx":

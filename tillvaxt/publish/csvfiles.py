@@ -15,6 +15,8 @@ import pandas as pd
 def _cell(v: object) -> object:
     if isinstance(v, Decimal):
         return format(v, "f")
+    if isinstance(v, bool):
+        return "true" if v else "false"
     return v
 
 
@@ -22,7 +24,9 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as it is written: Decimal as plain decimal text, dates as ISO."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
+        elif out[col].dtype == object:
             out[col] = out[col].map(_cell)
         elif pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
@@ -42,6 +46,9 @@ def staged_csv(frame: pd.DataFrame, path: Path) -> Iterator[Path]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             csv_frame(frame).to_csv(fh, index=False, sep=",", lineterminator="\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # report authors on other accounts read these
         yield Path(tmp)
         os.replace(tmp, path)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tillvaxt.money import ore_to_decimal
-from tillvaxt.orgnr import display
+from tillvaxt.orgnr import display, scrub
 
 ORE_SUFFIX = "_ore"
 SEK_SUFFIX = "_sek"
@@ -43,4 +43,7 @@ def to_published(frame: pd.DataFrame) -> pd.DataFrame:
             renames[col] = new
         elif col in ("org_number", "recipient_org_number", "applicant_org_number"):
             out[col] = frame[col].map(lambda v: None if pd.isna(v) else display(str(v)))
+        elif pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object:
+            # Free text (messages, reasons, ids as typed) may quote a personal number.
+            out[col] = frame[col].map(lambda v: scrub(v) if isinstance(v, str) else v)
     return out.rename(columns=renames)

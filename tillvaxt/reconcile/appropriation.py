@@ -4,8 +4,8 @@ Rules from the raw-input spec (anslagsförordningen 2011:223): a year opens with
 previous year's carried-over balance (0 for the first year on file); closing =
 opening + allocated − paid; a deficit is financed by next year's allocation up to the
 credit limit (beyond it: `credit_breach`); a surplus above the savings cap is
-withdrawn. A year with an unreadable payout row is `incomplete`, and so is every
-later year, since its opening balance depends on it.
+withdrawn. A year with an unreadable payout or allocation row is `incomplete`, and so
+is every later year, since its opening balance depends on it.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ def paid_per_year(payouts: pd.DataFrame) -> pd.DataFrame:
 
 
 def incomplete_years(quarantine: pd.DataFrame, appropriation: str) -> set[int | None]:
-    """Years with a quarantined payout row that may belong to this appropriation.
+    """Years whose figures a quarantined row may change, for this appropriation.
 
-    A row whose funding source could not be read might be this appropriation's; a row
-    whose year could not be read might be any year's (returned as None).
+    An unreadable payout row may be money paid that year; an unreadable allocation
+    row may be that year's allocation or credit limit. A row whose appropriation could
+    not be read might be this one's; a row whose year could not be read might be any
+    year's (returned as None).
     """
-    q = quarantine[quarantine["source"] == "payouts"]
+    q = quarantine[quarantine["source"].isin(["payouts", "appropriations"])]
     mine = q["appropriation"].isna() | (q["appropriation"] == appropriation)
     return {None if pd.isna(y) else int(y) for y in q.loc[mine, "year"]}
 

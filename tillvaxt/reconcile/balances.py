@@ -47,6 +47,9 @@ def decision_balances(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
         payouts=("voucher_id", "count"),
         last_payout_date=("booking_date", "max"),
     )
+    # Nullable integers before the merge, so a decision without payouts never turns the
+    # öre column into floats.
+    paid = paid.astype({"paid_ore": "Int64", "payouts": "Int64"})
     out = dec.merge(paid, left_on="decision_id", right_index=True, how="left")
     out["paid_ore"] = out["paid_ore"].fillna(0).astype("int64")
     out["payouts"] = out["payouts"].fillna(0).astype("int64")

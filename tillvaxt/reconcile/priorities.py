@@ -84,6 +84,9 @@ def support_by_priority(
     years = sorted(set(by_decision["year"]) | set(by_payment["year"]))
     labels = _labels(region)
     grid = pd.DataFrame({"year": years}).merge(labels, how="cross")
+    # Nullable integers before the merges: money never passes through float.
+    by_decision = by_decision.astype({"decisions": "Int64", "granted_ore": "Int64"})
+    by_payment = by_payment.astype({"paid_ore": "Int64"})
     out = grid.merge(by_decision, on=["year", "priority_code"], how="left").merge(
         by_payment, on=["year", "priority_code"], how="left"
     )

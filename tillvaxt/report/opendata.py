@@ -11,7 +11,6 @@ decision are not grants and are not exported.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import tempfile
@@ -19,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import simplejson
 
 from tillvaxt.instruments import instrument_name
 from tillvaxt.money import ore_to_decimal
@@ -35,10 +35,10 @@ def org_id(ten_digits: str) -> str:
     return f"SE-ON-{ten_digits}"
 
 
-def _amount(ore: int) -> int | float:
+def _amount(ore: int) -> int | Decimal:
     """A JSON number with the exact öre: whole kronor as integers, else the shortest decimal."""
     d: Decimal = ore_to_decimal(int(ore))
-    return int(d) if d == d.to_integral_value() else float(d)
+    return int(d) if d == d.to_integral_value() else d
 
 
 def _slug(text: str) -> str:
@@ -131,7 +131,8 @@ def write_json(path: Path, package: dict) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(package, fh, ensure_ascii=False, indent=1)
+            # simplejson writes Decimal as a JSON number digit for digit (no float on the way).
+            simplejson.dump(package, fh, ensure_ascii=False, indent=1, use_decimal=True)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from tillvaxt.instruments import INSTRUMENTS
-from tillvaxt.money import format_swedish
+from tillvaxt.money import decimal_to_ore, format_swedish
 from tillvaxt.provenance import code_version, input_hashes
 from tillvaxt.report.workbook import RunInfo
 
@@ -16,7 +17,7 @@ from tillvaxt.report.workbook import RunInfo
 def _kr(value: object) -> str:
     if value is None or pd.isna(value):
         return "ingen gräns"
-    return f"{format_swedish(round(float(value) * 100))} kr"
+    return f"{format_swedish(decimal_to_ore(Decimal(str(value))))} kr"
 
 
 def rules(year: int, reconciliation: pd.DataFrame) -> list[tuple[str, str]]:

@@ -59,7 +59,11 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
 def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
     """A decision granting more than its instrument's cap per decision."""
     dec = current_decisions(decisions)
-    caps = dec["instrument"].map(lambda c: INSTRUMENTS[c].cap_ore if c in INSTRUMENTS else None)
+    caps = pd.array(
+        [INSTRUMENTS[c].cap_ore if c in INSTRUMENTS else None for c in dec["instrument"]],
+        dtype="Int64",
+    )
+    caps = pd.Series(caps, index=dec.index)
     over = caps.notna() & (dec["granted_ore"] > caps.fillna(0))
     records = [
         _base(d)

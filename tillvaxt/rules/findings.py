@@ -97,7 +97,7 @@ def findings(rule: str, records: Iterable[dict]) -> pd.DataFrame:
     ]
     if not rows:
         return empty_findings()
-    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS, dtype=object)  # no float on the way
     for col in ("year", "source_line", "difference_ore"):
         frame[col] = pd.array([None if pd.isna(v) else int(v) for v in frame[col]], dtype="Int64")
     for col in ("voucher_id", "decision_id"):

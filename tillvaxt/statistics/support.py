@@ -82,8 +82,10 @@ def group_cells(recipients: pd.DataFrame) -> pd.DataFrame:
         agg = ranked.groupby(keys, as_index=False).agg(
             recipients=("org_number", "nunique"), paid_ore=("net_ore", "sum")
         )
+        # Nullable integers before the merges: money never passes through float.
+        agg = agg.astype({"recipients": "Int64", "paid_ore": "Int64"})
         for r in (0, 1):
-            top = ranked[ranked["_rank"] == r][[*keys, "net_ore"]]
+            top = ranked[ranked["_rank"] == r][[*keys, "net_ore"]].astype({"net_ore": "Int64"})
             agg = agg.merge(top.rename(columns={"net_ore": f"top{r + 1}_ore"}), on=keys, how="left")
         cells = _grid(pairs, spec).merge(agg, on=keys, how="left")
         cells["table"] = " × ".join(spec) if spec else TOTAL

@@ -25,7 +25,7 @@ RAW_NAMES = {
 
 def read_appropriations(raw_dir: Path) -> pd.DataFrame:
     """Every appropriation file as text."""
-    return read_source_dir(raw_dir / "appropriations", raw_dir, REQUIRED)
+    return read_source_dir(raw_dir / "appropriations", raw_dir, REQUIRED, must_exist=True)
 
 
 def validate_appropriations(raw: pd.DataFrame) -> Validated:

@@ -49,7 +49,9 @@ _SNAPSHOT_NAME = re.compile(r"beslut_(\d{8})\.(csv|xlsx)$", re.IGNORECASE)
 
 def read_decisions(raw_dir: Path) -> pd.DataFrame:
     """Every decision snapshot (CSV and XLSX) as text."""
-    return read_source_dir(raw_dir / "decisions", raw_dir, REQUIRED, patterns=("*.csv", "*.xlsx"))
+    return read_source_dir(
+        raw_dir / "decisions", raw_dir, REQUIRED, patterns=("*.csv", "*.xlsx"), must_exist=True
+    )
 
 
 def snapshot_date(label: str) -> pd.Timestamp:

@@ -47,7 +47,7 @@ class ValidatedPayouts(Validated):
 
 def read_payouts(raw_dir: Path) -> pd.DataFrame:
     """Every payout export as text."""
-    return read_source_dir(raw_dir / "payouts", raw_dir, REQUIRED)
+    return read_source_dir(raw_dir / "payouts", raw_dir, REQUIRED, must_exist=True)
 
 
 def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
