@@ -36,7 +36,8 @@ from tests.conftest import (
     REPO,
     write,
 )
-from tests.pg import pg_url  # noqa: F401 - the fixture
+
+pytest_plugins = ["tests.pg"]  # the pg_url fixture
 
 KRONOBERG_TOML = """\
 name = "Region Kronoberg"
@@ -281,7 +282,7 @@ def test_two_regions_run_as_partitions_and_keep_their_own_tables(
 
 @pytest.mark.postgres
 def test_on_postgresql_each_region_publishes_into_its_own_schema(
-    pg_url: str,  # noqa: F811 - the fixture
+    pg_url: str,
     national_root: Path,
     tmp_path: Path,
 ) -> None:

@@ -16,8 +16,9 @@ from dagster import DagsterInstance
 from dagster_k8s import K8sRunLauncher
 
 from tests.conftest import REPO
-from tests.pg import pg_url  # noqa: F401 - the fixture
 from tests.test_national import write_kronoberg
+
+pytest_plugins = ["tests.pg"]  # the pg_url fixture
 
 K8S_INSTANCE = REPO / "deploy" / "k8s" / "dagster.yaml"
 
@@ -76,7 +77,7 @@ def test_k8s_definitions_validate_with_regions(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_k8s_instance_has_the_k8s_run_launcher_and_one_run_per_region(
-    pg_url: str,  # noqa: F811 - the fixture
+    pg_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
