@@ -22,6 +22,7 @@ from dagster import (
 )
 
 from assets._meta import input_failure, money, preview
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.errors import InputError
 from tillvaxt.reconcile.balances import decision_balances as balances_table
@@ -33,6 +34,7 @@ from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="ingest",
     kinds={"csv"},
     description="Tillväxtverket's EU project bank as delivered (optional; ','-separated, quoted multi-line fields), every record as text with its file and starting line.",
@@ -49,6 +51,7 @@ def raw_eu_projects(context: AssetExecutionContext, settings: TillvaxtSettings) 
 
 
 @multi_asset(
+    partitions_def=REGIONS,
     outs={
         "eu_projects": AssetOut(
             group_name="validated",
@@ -89,6 +92,7 @@ def _severity(rule: str) -> AssetCheckSeverity:
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="reconciled",
     kinds={"pandas"},
     description="Every finding of the payout and decision rules (and every unreadable row), with year, rule, severity, voucher, decision, source file and line, difference and a message.",
@@ -147,6 +151,7 @@ def payout_exceptions(
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="reconciled",
     kinds={"pandas"},
     description="Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",

@@ -4,6 +4,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from assets._meta import input_failure
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.errors import InputError
 from tillvaxt.rawfiles import FILE_COL
@@ -23,6 +24,7 @@ def _files_meta(frame: pd.DataFrame) -> dict:
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="ingest",
     kinds={"csv"},
     description="Appropriation files (regleringsbrev) as delivered, every row as text with its file and line.",
@@ -37,6 +39,7 @@ def raw_appropriations(context: AssetExecutionContext, settings: TillvaxtSetting
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="ingest",
     kinds={"csv"},
     description="Finance-system payout exports as delivered (overlapping), every row as text with its file and line.",
@@ -51,6 +54,7 @@ def raw_payouts(context: AssetExecutionContext, settings: TillvaxtSettings) -> p
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="ingest",
     kinds={"csv", "excel"},
     description="Decision-register snapshots (CSV and XLSX) as delivered, every row as text with its file and line.",

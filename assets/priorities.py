@@ -4,11 +4,13 @@ import pandas as pd
 from dagster import AssetExecutionContext, asset
 
 from assets._meta import money, preview
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.reconcile.priorities import support_by_priority as priority_table
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="reconciled",
     kinds={"pandas"},
     description="Decisions, granted and paid per year × national priority × strategic choice × priority (decisions by decision date, payments by booking date).",

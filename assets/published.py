@@ -21,6 +21,7 @@ from dagster import (
 
 from assets._meta import preview
 from assets._schema import published_table_metadata
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.publish.publisher import publish_table
 from tillvaxt.publish.tables import DESCRIPTIONS
@@ -51,6 +52,7 @@ GATE = "ready_to_publish"
 @asset(
     name=GATE,
     group_name="published",
+    partitions_def=REGIONS,
     deps=[AssetKey(t) for t in PUBLISHED_TABLES],
     description=(
         "Passes only when every table to publish was computed: if any source, check or "
@@ -65,6 +67,7 @@ def published_asset(table: str) -> AssetsDefinition:
     """The asset that publishes reconciled table `table`."""
 
     @asset(
+        partitions_def=REGIONS,
         name=table,
         key_prefix="published",
         group_name="published",

@@ -4,6 +4,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
 from assets._meta import money, preview
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.reconcile.appropriation import reconcile_appropriations
 from tillvaxt.reconcile.usage import appropriation_usage as usage_table
@@ -13,6 +14,7 @@ from tillvaxt.validate.quarantine import empty_quarantine
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="reconciled",
     kinds={"pandas"},
     description="Every unreadable raw row of every source, with file, 1-based line and reason (rule unreadable_row).",
@@ -41,6 +43,7 @@ def quarantine(
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="reconciled",
     kinds={"pandas"},
     description="The appropriation's year chain: opening, allocated, paid, closing, withdrawn, carried over, credit limit and status.",
@@ -84,6 +87,7 @@ def appropriation_reconciliation(
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="reconciled",
     kinds={"pandas"},
     description="Net amount paid per year, appropriation and instrument: the report's table 'Användning av anslag 1:1 (Kr)'.",
@@ -106,6 +110,7 @@ def appropriation_usage(
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="reconciled",
     kinds={"pandas"},
     description="Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",

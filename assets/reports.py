@@ -19,6 +19,7 @@ from dagster import (
 )
 
 from assets.published import PUBLISHED_TABLES
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.close.certify import certifications, read_restatements
 from tillvaxt.publish.csvfiles import write_csv
@@ -33,6 +34,7 @@ PUBLISHED_KEYS = [AssetKey(["published", t]) for t in PUBLISHED_TABLES]
 
 
 @asset(
+    partitions_def=REGIONS,
     key_prefix="published",
     group_name="published",
     kinds={"sql", "csv"},
@@ -89,6 +91,7 @@ def _years(frames: dict[str, pd.DataFrame]) -> list[int]:
 
 
 @asset(
+    partitions_def=REGIONS,
     key_prefix="published",
     group_name="published",
     kinds={"excel"},
@@ -127,6 +130,7 @@ def _svg_markdown(charts: dict[str, str]) -> MetadataValue:
 
 
 @asset(
+    partitions_def=REGIONS,
     key_prefix="published",
     group_name="published",
     kinds={"html"},
@@ -158,6 +162,7 @@ def aterrapportering_html(
 
 
 @asset(
+    partitions_def=REGIONS,
     key_prefix="published",
     group_name="published",
     kinds={"json"},

@@ -20,6 +20,7 @@ from dagster import (
 )
 
 from assets._meta import input_failure
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.errors import InputError
 from tillvaxt.statistics.disclosure import DisclosureRules, audit, suppress
@@ -58,6 +59,7 @@ def _read(reader, settings: TillvaxtSettings) -> pd.DataFrame:
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="ingest",
     kinds={"csv"},
     description="Recipient profiles (surveys/mottagarprofil_*.csv) as delivered, as text with file and line.",
@@ -67,6 +69,7 @@ def raw_profiles(settings: TillvaxtSettings) -> pd.DataFrame:
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="ingest",
     kinds={"csv"},
     description="Population survey microdata (surveys/befolkningsenkat_*.csv) as delivered, as text with file and line.",
@@ -76,6 +79,7 @@ def raw_survey(settings: TillvaxtSettings) -> pd.DataFrame:
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="ingest",
     kinds={"csv"},
     description="Statistics Sweden's counts of business leaders (population/*.csv) as delivered.",
@@ -114,6 +118,7 @@ def _check(name: str, what: str) -> AssetCheckSpec:
 
 
 @multi_asset(
+    partitions_def=REGIONS,
     outs=_outs(
         "profiles", "One profile per organisation (the newest delivery), group values or empty."
     ),
@@ -129,6 +134,7 @@ def profiles(raw_profiles: pd.DataFrame):
 
 
 @multi_asset(
+    partitions_def=REGIONS,
     outs=_outs(
         "survey",
         "Survey respondents: groups, stratum, weight (from its decimal-comma text), 0/1 indicators.",
@@ -145,6 +151,7 @@ def survey(raw_survey: pd.DataFrame):
 
 
 @multi_asset(
+    partitions_def=REGIONS,
     outs=_outs(
         "population",
         "Business leaders per year, municipality and group (the representation baseline).",
@@ -159,6 +166,7 @@ def population(raw_population: pd.DataFrame):
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="statistics",
     kinds={"pandas"},
     description=(
@@ -202,6 +210,7 @@ def support_cells(
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="statistics",
     kinds={"pandas"},
     description="Recipients and net SEK by gender × background, education, income and age, disclosure-controlled.",
@@ -219,6 +228,7 @@ def support_by_group(context: AssetExecutionContext, support_cells: pd.DataFrame
 
 
 @asset(
+    partitions_def=REGIONS,
     group_name="statistics",
     kinds={"pandas"},
     description="Weighted survey proportions per indicator, year and group with design-based 95 % intervals.",

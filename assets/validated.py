@@ -17,6 +17,7 @@ from dagster import (
 )
 
 from assets._meta import input_failure, money
+from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.errors import InputError
 from tillvaxt.validate.appropriations import validate_appropriations
@@ -53,6 +54,7 @@ def _outs(name: str, description: str) -> dict[str, AssetOut]:
 
 
 @multi_asset(
+    partitions_def=REGIONS,
     outs=_outs(
         "appropriations",
         "Allocation per year and appropriation, with credit limit and savings cap (öre).",
@@ -80,6 +82,7 @@ def appropriations(context: AssetExecutionContext, raw_appropriations: pd.DataFr
 
 
 @multi_asset(
+    partitions_def=REGIONS,
     outs={
         **_outs(
             "payouts",
@@ -131,6 +134,7 @@ def payouts(context: AssetExecutionContext, raw_payouts: pd.DataFrame):
 
 
 @multi_asset(
+    partitions_def=REGIONS,
     outs=_outs(
         "decisions", "Every snapshot's decisions, typed; the newest snapshot flagged authoritative."
     ),

@@ -1,11 +1,19 @@
 """The Dagster definitions: every asset, check, job, schedule and resource of tillvaxt.
 
 `dagster dev` (through `workspace.yaml`) and the `tillvaxt` command both load `defs`.
+With `TILLVAXT_REGIONS_ROOT` set (a national deployment) the assets are partitioned
+by region and the job `tillvaxt_national` is added; `nightly` and `raw_files_changed`
+then start one run per region (`pipelines/national.py`).
 """
 
 from __future__ import annotations
 
-from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+from dagster import (
+    Definitions,
+    ExecutorDefinition,
+    load_asset_checks_from_modules,
+    load_assets_from_modules,
+)
 
 from assets import (
     findings,
@@ -20,19 +28,43 @@ from assets import (
 from pipelines.attributes import with_operational_attributes
 from pipelines.close import certify_year_job, reopen_year_job
 from pipelines.jobs import pipeline_job
+from pipelines.national import (
+    LOCAL_EXECUTOR,
+    national_job,
+    national_nightly,
+    national_raw_files_changed,
+)
+from pipelines.partitions import REGIONS
 from pipelines.resources import settings_from_env
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import raw_files_changed
 
 _modules = [ingest, validated, reconciled, findings, statistics, priorities, reports]
 
-defs = Definitions(
-    assets=with_operational_attributes(
-        [*load_assets_from_modules(_modules), *published.published_assets]
-    ),
-    asset_checks=load_asset_checks_from_modules(_modules),
-    jobs=[pipeline_job, certify_year_job, reopen_year_job],
-    schedules=[nightly_schedule],
-    sensors=[raw_files_changed],
-    resources={"settings": settings_from_env()},
-)
+
+def build_definitions(
+    national_executor: ExecutorDefinition = LOCAL_EXECUTOR, step_io: dict | None = None
+) -> Definitions:
+    """The definitions; `national_executor` runs a region's steps, `step_io` replaces
+    the IO manager that hands their outputs on (both for Kubernetes: definitions_k8s)."""
+    jobs = [pipeline_job, certify_year_job, reopen_year_job]
+    schedules = [nightly_schedule]
+    sensors = [raw_files_changed]
+    if REGIONS is not None:
+        national = national_job(REGIONS, national_executor)
+        jobs.append(national)
+        schedules = [national_nightly(national, REGIONS)]
+        sensors = [national_raw_files_changed(national, REGIONS)]
+    return Definitions(
+        assets=with_operational_attributes(
+            [*load_assets_from_modules(_modules), *published.published_assets]
+        ),
+        asset_checks=load_asset_checks_from_modules(_modules),
+        jobs=jobs,
+        schedules=schedules,
+        sensors=sensors,
+        resources={"settings": settings_from_env(), **(step_io or {})},
+    )
+
+
+defs = build_definitions()

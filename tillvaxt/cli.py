@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _instance():
@@ -21,18 +22,40 @@ def _instance():
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
+def _regions(settings, only: str | None) -> list[str]:
+    """The regions to act on in a national deployment: `only`, or every region folder."""
+    from pipelines.resources import region_ids
+
+    return [only] if only else region_ids(Path(settings.regions_root))
+
+
 def run_pipeline(args: argparse.Namespace) -> int:
-    """Materialise everything; print the reconciliation or the failures.
+    """Materialise everything (every region in turn, in a national deployment)."""
+    from pipelines.resources import RegionsError, settings_from_env
+
+    settings = settings_from_env()
+    if not settings.regions_root:
+        return _run_one(args, settings)
+    try:
+        regions = _regions(settings, args.region)
+        outcomes = [_run_one(args, settings.for_region(r), r) for r in regions]
+    except RegionsError as exc:
+        print(f"tillvaxt: {exc}", file=sys.stderr)
+        return 2
+    return max(outcomes)
+
+
+def _run_one(args: argparse.Namespace, settings, region: str | None = None) -> int:
+    """Materialise one region (the partition `region`, or the only one); print the
+    reconciliation or the failures.
 
     A run whose inputs, code and settings match the last successful run's is skipped
     (unless `--force`), before the asset modules are even imported.
     """
-    from pipelines.resources import settings_from_env
     from tillvaxt.rerun import fingerprint, forget_last_run, record_run, unchanged_since_last_run
 
-    settings = settings_from_env()
     print(
-        f"tillvaxt: raw {settings.raw_dir} -> processed {settings.processed_dir}, warehouse {settings.url}"
+        f"tillvaxt: {f'region {region}: ' if region else ''}raw {settings.raw_dir} -> processed {settings.processed_dir}, warehouse {settings.url}"
     )
     started = time.perf_counter()
     run_print = fingerprint(
@@ -67,6 +90,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+            partition_key=region,
         )
     elapsed = time.perf_counter() - started
     failures = [e for e in result.all_events if e.is_step_failure]
@@ -128,18 +152,24 @@ def run_close(args: argparse.Namespace) -> int:
     """Certify or reopen a year through its Dagster job; print what was done."""
     from pipelines.close import CERTIFY_JOB, REOPEN_JOB, year_run_config
     from pipelines.definitions import defs
-    from pipelines.resources import settings_from_env
+    from pipelines.resources import REGION_TAG, settings_from_env
     from tillvaxt.rerun import forget_last_run
 
-    # Certifying or reopening changes what the next run publishes: it must not be skipped.
-    forget_last_run(settings_from_env().processed_path)
     job_name = CERTIFY_JOB if args.command == "certify" else REOPEN_JOB
     job = defs.resolve_job_def(job_name)
+    settings = settings_from_env()
+    national = bool(settings.regions_root)
+    if national and not args.region:
+        print(f"tillvaxt: {args.command} needs --region in a national deployment", file=sys.stderr)
+        return 2
+    # Certifying or reopening changes what the next run publishes: it must not be skipped.
+    forget_last_run((settings.for_region(args.region) if national else settings).processed_path)
     with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
             run_config=year_run_config(job_name, args.year),
             raise_on_error=False,
+            tags={REGION_TAG: args.region} if national else None,
         )
     if not result.success:
         for event in result.all_events:
@@ -171,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument(
         "--force", action="store_true", help="run even when inputs, code and settings are unchanged"
     )
+    run.add_argument(
+        "--region", help="with TILLVAXT_REGIONS_ROOT: only this region (default: every region)"
+    )
     for name, text in (
         ("certify", "freeze a year's published figures (later changes become restatements)"),
         ("reopen", "reopen a certified year (explicit; logged in certification_log)"),
@@ -180,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         close.add_argument("--raw-dir", help="overrides TILLVAXT_RAW_DIR (hashed at certification)")
         close.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
         close.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
+        close.add_argument("--region", help="with TILLVAXT_REGIONS_ROOT: the region to act on")
     args = parser.parse_args(argv)
     for flag, env in (
         ("raw_dir", "TILLVAXT_RAW_DIR"),
