@@ -77,15 +77,30 @@ def group_svg(group: pd.DataFrame, year: int, value: str, title: str) -> str | N
     needed = {"year", "instrument", "kon", "bakgrund", value}
     if not needed <= set(group.columns):
         return None
-    g = group[(group["year"].astype("int64") == year) & (group["instrument"] == "Alla")]
-    g = _all_margins(g, ("kon", "bakgrund"))
-    g = g[(g["kon"] != "Totalt") & (g["bakgrund"] != "Totalt")]
-    if "suppressed" in g:
-        g = g[~g["suppressed"].fillna(False).astype(bool)]
-    g = g.dropna(subset=[value])
+    base = group[(group["year"].astype("int64") == year) & (group["instrument"] == "Alla")]
+
+    def shown(frame: pd.DataFrame) -> pd.DataFrame:
+        """Published, non-empty cells: suppressed cells (`..`) and empty groups are not drawn."""
+        if "suppressed" in frame:
+            frame = frame[~frame["suppressed"].fillna(False).astype(bool)]
+        if "recipients" in frame:
+            frame = frame[pd.to_numeric(frame["recipients"], errors="coerce").fillna(0) > 0]
+        return frame.dropna(subset=[value])
+
+    g = _all_margins(base, ("kon", "bakgrund"))
+    g = shown(g[(g["kon"] != "Totalt") & (g["bakgrund"] != "Totalt")])
+    if g.empty:
+        # The cross is protected by disclosure control: draw its published margins instead.
+        kon = shown(_all_margins(base, ("kon",)))
+        bak = shown(_all_margins(base, ("bakgrund",)))
+        g = pd.concat([kon[kon["kon"] != "Totalt"], bak[bak["bakgrund"] != "Totalt"]])
+        title = f"{title} (marginaler; korstabellens celler är skyddade)"
     if g.empty:
         return None
-    labels = [f"{k}, {b}" for k, b in zip(g["kon"], g["bakgrund"], strict=True)]
+    labels = [
+        ", ".join(x for x in (k, b) if x != "Totalt")
+        for k, b in zip(g["kon"], g["bakgrund"], strict=True)
+    ]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(g) + 1.2))
     ax.barh(labels, [float(v) for v in g[value]])
     if value == "representation_ratio":
