@@ -31,26 +31,35 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     """
     dec = current_decisions(decisions).set_index("decision_id", drop=False)
     mine = payouts[payouts["decision_id"].isin(dec.index)]
+    totals = mine.groupby("decision_id")["amount_ore"].agg(["sum", "count"])
+    granted = dec["granted_ore"].reindex(totals.index).astype("int64")
+    over = totals.index[(totals["sum"].astype("int64") > granted).to_numpy()]
+    if len(over) == 0:
+        return findings("overpaid_decision", [])
+    # Vectorised over all overpaid decisions at once: the payout after the last one that
+    # left the running total within the grant is the one that took it over for good.
+    ordered = mine[mine["decision_id"].isin(over)].sort_values(
+        ["decision_id", "booking_date", "voucher_id"], kind="stable"
+    )
+    running = ordered.groupby("decision_id")["amount_ore"].cumsum()
+    pos = ordered.groupby("decision_id").cumcount()
+    under = running <= ordered["decision_id"].map(granted)
+    cross = pos.where(under).groupby(ordered["decision_id"]).max().reindex(over).fillna(-1) + 1
+    crossing = ordered[pos == ordered["decision_id"].map(cross)].set_index("decision_id")
+    dec_rows = dec.loc[over].to_dict("index")
+    cross_rows = crossing.to_dict("index")
     records = []
-    for did, grp in mine.groupby("decision_id", sort=True):
-        d = dec.loc[did]
-        paid = int(grp["amount_ore"].sum())
-        granted = int(d["granted_ore"])
-        if paid <= granted:
-            continue
-        ordered = grp.sort_values(["booking_date", "voucher_id"])
-        running = ordered["amount_ore"].cumsum()
-        under = (running <= granted).to_numpy()
-        cross = int(under.nonzero()[0].max()) + 1 if under.any() else 0
-        crossing = ordered.iloc[cross]
+    for did in over:
+        d, c = dec_rows[did], cross_rows[did]
+        paid, grant = int(totals.at[did, "sum"]), int(granted[did])
         records.append(
-            _base(d, crossing["year"])
+            _base(d, c["year"])
             | {
-                "difference_ore": paid - granted,
-                "message": f"Decision {did} granted {kr(granted)}, but {kr(paid)} has been paid "
-                f"on it net over all years ({len(grp)} payouts), {kr(paid - granted)} too much; "
-                f"voucher {crossing['voucher_id']} booked {crossing['booking_date']:%Y-%m-%d} "
-                "took it over the grant.",
+                "difference_ore": paid - grant,
+                "message": f"Decision {did} granted {kr(grant)}, but {kr(paid)} has been paid "
+                f"on it net over all years ({int(totals.at[did, 'count'])} payouts), "
+                f"{kr(paid - grant)} too much; voucher {c['voucher_id']} booked "
+                f"{c['booking_date']:%Y-%m-%d} took it over the grant.",
             }
         )
     return findings("overpaid_decision", records)
@@ -95,7 +104,7 @@ def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
             f"{kr(d['granted_ore'])} with only {kr(d['cofinancing_ore'])} own co-financing; "
             "a cheque needs at least as much co-financing as it grants (half the budget).",
         }
-        for _, d in dec[low].iterrows()
+        for d in dec[low].to_dict("records")
     ]
     return findings("cofinancing_too_low", records)
 
@@ -108,7 +117,7 @@ def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
     """
     dec = current_decisions(decisions)
     records = []
-    for _, d in dec[dec["priority_code"].isna()].iterrows():
+    for d in dec[dec["priority_code"].isna()].to_dict("records"):
         text = d["priority_text"]
         what = (
             "has no Prioritering"

@@ -35,7 +35,7 @@ def eu_project_unknown(decisions: pd.DataFrame, eu_projects: pd.DataFrame | None
     """An EUMED decision with no EU-ärende, or (register delivered) one the register lacks."""
     known = set(eu_projects["case_id"]) if eu_projects is not None else None
     records = []
-    for _, d in _eumed(decisions).iterrows():
+    for d in _eumed(decisions).to_dict("records"):
         case = d["eu_case_id"]
         if pd.isna(case):
             why = "names no EU project (EU-ärende is empty)"
@@ -61,7 +61,7 @@ def eu_project_mismatch(
         return findings("eu_project_mismatch", [])
     register = eu_projects.set_index("case_id")
     records = []
-    for _, d in _eumed(decisions).iterrows():
+    for d in _eumed(decisions).to_dict("records"):
         case = d["eu_case_id"]
         if pd.isna(case) or case not in register.index:
             continue

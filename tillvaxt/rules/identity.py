@@ -34,7 +34,7 @@ def invalid_org_number(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
             f"{org(p['org_number'])}, whose check digit is wrong: the recipient cannot be "
             "identified for certain.",
         }
-        for _, p in pay.iterrows()
+        for p in pay.to_dict("records")
     ]
     dec = current_decisions(decisions)
     dec = dec[_bad(dec["org_number"])] if len(dec) else dec
@@ -48,7 +48,7 @@ def invalid_org_number(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
             "message": f"Decision {d['decision_id']} names applicant organisation number "
             f"{org(d['org_number'])}, whose check digit is wrong.",
         }
-        for _, d in dec.iterrows()
+        for d in dec.to_dict("records")
     ]
     return concat_findings(
         [findings("invalid_org_number", pay_records), findings("invalid_org_number", dec_records)]

@@ -32,7 +32,7 @@ def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFram
     """A payout with no case number, or one the authoritative snapshot does not hold."""
     joined = with_decision(payouts, decisions)
     records = []
-    for _, p in joined[~joined["matched"]].iterrows():
+    for p in joined[~joined["matched"]].to_dict("records"):
         why = (
             "has no case number (Diarienummer)"
             if pd.isna(p["decision_id"])
@@ -59,7 +59,7 @@ def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> p
             f"{p['booking_date']:%Y-%m-%d} belongs to decision {p['decision_id']}, which is "
             "revoked (Återkallad): the money should be recovered."
         }
-        for _, p in hit.iterrows()
+        for p in hit.to_dict("records")
     ]
     return findings("payout_after_revocation", records)
 
@@ -75,7 +75,7 @@ def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
             f"{org(p['org_number'])}, but decision {p['decision_id']} was granted to "
             f"{org(p['org_number_dec'])}."
         }
-        for _, p in hit.iterrows()
+        for p in hit.to_dict("records")
     ]
     return findings("recipient_mismatch", records)
 
@@ -92,7 +92,7 @@ def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Da
             f"{p['instrument_dec']} decision, so the usage table counts it under the wrong "
             "instrument."
         }
-        for _, p in hit.iterrows()
+        for p in hit.to_dict("records")
     ]
     return findings("instrument_mismatch", records)
 
@@ -105,8 +105,10 @@ def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.
     before_decision = booked < out["decision_date_dec"]
     outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])
     records = []
-    for idx, p in out[before_decision | outside].iterrows():
-        if before_decision[idx]:
+    hit = out[before_decision | outside]
+    hit = hit.assign(_before=hit["booking_date"] < hit["decision_date_dec"])
+    for p in hit.to_dict("records"):
+        if p["_before"]:
             why = (
                 f"before decision {p['decision_id']} was taken on {p['decision_date_dec']:%Y-%m-%d}"
             )
@@ -137,7 +139,7 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
     records = []
     for _, grp in dup.groupby(keys, sort=False):
         first = grp.iloc[0]
-        for _, p in grp.iloc[1:].iterrows():
+        for p in grp.iloc[1:].to_dict("records"):
             records.append(
                 _base(p)
                 | {

@@ -22,6 +22,6 @@ def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
             "message": f"Row {where(q['source_file'], q['source_line'])} ({q['source']}) could "
             f"not be read and is in quarantine, not in any figure: {q['reason']}.",
         }
-        for _, q in quarantine.iterrows()
+        for q in quarantine.to_dict("records")
     ]
     return findings("unreadable_row", records)
