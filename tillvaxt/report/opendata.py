@@ -69,13 +69,13 @@ def grants_360(
     chosen = auth[(auth["decision_date"].dt.year == year) | auth["decision_id"].isin(paid_ids)]
     prefix = f"360G-{_slug(region.name)}"
     # One pass over the payouts, not one filter per decision (a million payouts in practice).
-    by_decision = dict(
-        iter(paid.sort_values(["booking_date", "voucher_id"]).groupby("decision_id", sort=False))
-    )
-    no_payouts = paid.iloc[0:0]
+    by_decision: dict[str, list[dict]] = {}
+    columns = ["decision_id", "voucher_id", "booking_date", "amount_ore"]
+    for rec in paid.sort_values(["booking_date", "voucher_id"])[columns].to_dict("records"):
+        by_decision.setdefault(rec["decision_id"], []).append(rec)
     grants = []
     for d in chosen.sort_values(["decision_date", "decision_id"]).itertuples():
-        mine = by_decision.get(d.decision_id, no_payouts)
+        mine = by_decision.get(d.decision_id, [])
         grant = {
             "id": f"{prefix}-{d.decision_id}",
             "title": d.project_name
@@ -104,16 +104,16 @@ def grants_360(
             ],
             "dateModified": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
-        if len(mine):
-            grant["amountDisbursed"] = _amount(mine["amount_ore"].sum())
+        if mine:
+            grant["amountDisbursed"] = _amount(sum(int(p["amount_ore"]) for p in mine))
             grant["disbursementTransaction"] = [
                 {
-                    "id": p.voucher_id,
-                    "transactionDate": p.booking_date.date().isoformat(),
+                    "id": p["voucher_id"],
+                    "transactionDate": p["booking_date"].date().isoformat(),
                     "currency": "SEK",
-                    "value": _amount(p.amount_ore),
+                    "value": _amount(p["amount_ore"]),
                 }
-                for p in mine.itertuples()
+                for p in mine
             ]
         grants.append(grant)
     return {
