@@ -100,3 +100,15 @@ def test_weight_parser_accepts_swedish_decimals(text: str) -> None:
 
     out, err = weight(pd.Series([text]))
     assert out[0] == float(text.replace(",", ".")) and err[0] == ""
+
+
+def test_a_value_rule_names_the_files_column(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write(
+        raw / "surveys" / "befolkningsenkat_2018.csv",
+        [SURVEY_HEADER, "1;2018;1380;K;;;;;S1;0;1;", "2;2018;1380;M;;;;;S1;12;0;1"],
+    )
+    v = validate_survey(read_survey(raw))
+    assert v.valid["respondent_id"].tolist() == ["2"]
+    reason = v.quarantine.iloc[0]["reason"]
+    assert reason.startswith("column 'Vikt': failed check greater_than(0)"), reason

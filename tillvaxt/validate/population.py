@@ -15,7 +15,7 @@ from tillvaxt.groups import DIMENSIONS
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
-from tillvaxt.validate.surveys import category
+from tillvaxt.validate.surveys import RAW_NAMES, category
 
 POPULATION_DIMS = ["kon", "bakgrund", "utbildning", "aldersgrupp"]
 REQUIRED = ["År", "Kommun", "Kön", "Bakgrund", "Utbildning", "Åldersgrupp", "Antal"]
@@ -51,7 +51,7 @@ def validate_population(raw: pd.DataFrame) -> Validated:
     )
     errors = fields.join_errors(raw[ERROR_COL], e1, e2, *errs)
     good = typed[errors == ""].astype({"year": "int64", "count": "int64"})
-    more = schema_failures(good, Population)
+    more = schema_failures(good, Population, {**RAW_NAMES, "count": "Antal"})
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(

@@ -18,6 +18,16 @@ from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
 
+# Internal column → the name in the file, so a rejected row's reason names the file's column.
+RAW_NAMES = {
+    **{k: v for k, v in DIMENSIONS.items()},
+    "org_number": "Organisationsnummer",
+    "respondent_id": "Löpnummer",
+    "year": "År",
+    "municipality_code": "Kommun",
+    "stratum": "Stratum",
+    "weight": "Vikt",
+}
 PROFILE_REQUIRED = ["Organisationsnummer", *DIMENSIONS.values()]
 SURVEY_REQUIRED = ["Löpnummer", "År", "Kommun", *DIMENSIONS.values(), "Stratum", "Vikt"]
 INDICATOR_PREFIX = "Ind_"
@@ -128,7 +138,7 @@ def validate_profiles(raw: pd.DataFrame) -> ValidatedProfiles:
     latest = good.sort_values(["source_file", "source_line"], kind="stable").drop_duplicates(
         subset=["org_number"], keep="last"
     )
-    more = schema_failures(latest, RecipientProfiles)
+    more = schema_failures(latest, RecipientProfiles, RAW_NAMES)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(
@@ -192,7 +202,7 @@ def validate_survey(raw: pd.DataFrame) -> ValidatedSurvey:
                 f"'{row['respondent_id']}' already on line {f['source_line']} of {f['source_file']}"
             )
         distinct = distinct[~again]
-    more = schema_failures(distinct, PopulationSurvey)
+    more = schema_failures(distinct, PopulationSurvey, RAW_NAMES)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(
