@@ -14,17 +14,22 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetOut,
     MetadataValue,
     Output,
     asset,
     multi_asset,
 )
 
-from assets._meta import input_failure, money, preview
+from assets._meta import money, preview
+from assets._sources import (
+    nothing_lost,
+    nothing_lost_spec,
+    raw_metadata,
+    read_raw,
+    validated_outs,
+)
 from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
-from tillvaxt.errors import InputError
 from tillvaxt.reconcile.balances import decision_balances as balances_table
 from tillvaxt.rules import RULES
 from tillvaxt.rules import payout_exceptions as run_rules
@@ -40,51 +45,24 @@ from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
     description="Tillväxtverket's EU project bank as delivered (optional; ','-separated, quoted multi-line fields), every record as text with its file and starting line.",
 )
 def raw_eu_projects(context: AssetExecutionContext, settings: TillvaxtSettings) -> pd.DataFrame:
-    try:
-        frame = read_eu_projects(settings.raw_path)
-    except InputError as exc:
-        raise input_failure(exc) from exc
-    context.add_output_metadata(
-        {"rows_read": len(frame), "files": sorted(set(frame["_file"])) or ["(none delivered)"]}
-    )
+    frame = read_raw(read_eu_projects, settings.raw_path)
+    context.add_output_metadata(raw_metadata(frame))
     return frame
 
 
 @multi_asset(
     partitions_def=REGIONS,
-    outs={
-        "eu_projects": AssetOut(
-            group_name="validated",
-            kinds={"pandas"},
-            description="EU projects from Tillväxtverket's bank: case id, granted öre, period, counties; empty when no register is delivered.",
-        ),
-        "eu_projects_quarantine": AssetOut(
-            group_name="validated",
-            kinds={"pandas"},
-            description="Register records that could not be read, with file, line and reason.",
-        ),
-    },
-    check_specs=[
-        AssetCheckSpec(
-            "nothing_lost", asset="eu_projects", description="rows read = validated + quarantined"
-        )
-    ],
+    outs=validated_outs(
+        "eu_projects",
+        "EU projects from Tillväxtverket's bank: case id, granted öre, period, counties; empty when no register is delivered.",
+    ),
+    check_specs=[nothing_lost_spec("eu_projects")],
 )
 def eu_projects(context: AssetExecutionContext, raw_eu_projects: pd.DataFrame):
     v = validate_eu_projects(raw_eu_projects)
     yield Output(v.valid, "eu_projects", metadata={"rows": len(v.valid)})
     yield Output(v.quarantine, "eu_projects_quarantine", metadata={"rows": len(v.quarantine)})
-    yield AssetCheckResult(
-        asset_key="eu_projects",
-        check_name="nothing_lost",
-        passed=len(v.valid) + len(v.quarantine) == v.rows_read,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={
-            "rows_read": v.rows_read,
-            "validated": len(v.valid),
-            "quarantined": len(v.quarantine),
-        },
-    )
+    yield nothing_lost("eu_projects", v)
 
 
 def _severity(rule: str) -> AssetCheckSeverity:

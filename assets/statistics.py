@@ -11,7 +11,6 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetOut,
     Config,
     MetadataValue,
     Output,
@@ -19,17 +18,20 @@ from dagster import (
     multi_asset,
 )
 
-from assets._meta import input_failure
+from assets._sources import (
+    nothing_lost,
+    nothing_lost_spec,
+    read_raw,
+    validated_outs,
+)
 from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
-from tillvaxt.errors import InputError
 from tillvaxt.statistics.disclosure import DisclosureRules, audit, suppress
 from tillvaxt.statistics.support import support_by_group as public_table
 from tillvaxt.statistics.support import support_cells as true_cells
 from tillvaxt.statistics.survey import MIN_ANSWERS
 from tillvaxt.statistics.survey import survey_estimates as estimates
 from tillvaxt.validate.population import read_population, validate_population
-from tillvaxt.validate.quarantine import Validated
 from tillvaxt.validate.surveys import (
     read_profiles,
     read_survey,
@@ -51,13 +53,6 @@ class SurveyConfig(Config):
     min_answers: int = MIN_ANSWERS
 
 
-def _read(reader, settings: TillvaxtSettings) -> pd.DataFrame:
-    try:
-        return reader(settings.raw_path)
-    except InputError as exc:
-        raise input_failure(exc) from exc
-
-
 @asset(
     partitions_def=REGIONS,
     group_name="ingest",
@@ -65,7 +60,7 @@ def _read(reader, settings: TillvaxtSettings) -> pd.DataFrame:
     description="Recipient profiles (surveys/mottagarprofil_*.csv) as delivered, as text with file and line.",
 )
 def raw_profiles(settings: TillvaxtSettings) -> pd.DataFrame:
-    return _read(read_profiles, settings)
+    return read_raw(read_profiles, settings.raw_path)
 
 
 @asset(
@@ -75,7 +70,7 @@ def raw_profiles(settings: TillvaxtSettings) -> pd.DataFrame:
     description="Population survey microdata (surveys/befolkningsenkat_*.csv) as delivered, as text with file and line.",
 )
 def raw_survey(settings: TillvaxtSettings) -> pd.DataFrame:
-    return _read(read_survey, settings)
+    return read_raw(read_survey, settings.raw_path)
 
 
 @asset(
@@ -85,84 +80,59 @@ def raw_survey(settings: TillvaxtSettings) -> pd.DataFrame:
     description="Statistics Sweden's counts of business leaders (population/*.csv) as delivered.",
 )
 def raw_population(settings: TillvaxtSettings) -> pd.DataFrame:
-    return _read(read_population, settings)
-
-
-def _outs(name: str, description: str) -> dict[str, AssetOut]:
-    return {
-        name: AssetOut(group_name="validated", description=description, kinds={"pandas"}),
-        f"{name}_quarantine": AssetOut(
-            group_name="validated",
-            description=f"Rows of the {name} source that could not be read, with file, line and reason.",
-            kinds={"pandas"},
-        ),
-    }
-
-
-def _nothing_lost(name: str, v: Validated, merged: int) -> AssetCheckResult:
-    return AssetCheckResult(
-        asset_key=name,
-        check_name="nothing_lost",
-        passed=len(v.valid) + len(v.quarantine) + merged == v.rows_read,
-        metadata={
-            "rows_read": v.rows_read,
-            "validated": len(v.valid),
-            "quarantined": len(v.quarantine),
-            "merged_or_superseded": merged,
-        },
-    )
-
-
-def _check(name: str, what: str) -> AssetCheckSpec:
-    return AssetCheckSpec("nothing_lost", asset=name, description=what)
+    return read_raw(read_population, settings.raw_path)
 
 
 @multi_asset(
     partitions_def=REGIONS,
-    outs=_outs(
+    outs=validated_outs(
         "profiles", "One profile per organisation (the newest delivery), group values or empty."
     ),
     check_specs=[
-        _check("profiles", "rows read = validated + quarantined + superseded by a newer row")
+        nothing_lost_spec(
+            "profiles", "rows read = validated + quarantined + superseded by a newer row"
+        )
     ],
 )
 def profiles(raw_profiles: pd.DataFrame):
     v = validate_profiles(raw_profiles)
     yield Output(v.valid, "profiles", metadata={"rows": len(v.valid), "superseded": v.superseded})
     yield Output(v.quarantine, "profiles_quarantine", metadata={"rows": len(v.quarantine)})
-    yield _nothing_lost("profiles", v, v.superseded)
+    yield nothing_lost("profiles", v, v.superseded)
 
 
 @multi_asset(
     partitions_def=REGIONS,
-    outs=_outs(
+    outs=validated_outs(
         "survey",
         "Survey respondents: groups, stratum, weight (from its decimal-comma text), 0/1 indicators.",
     ),
     check_specs=[
-        _check("survey", "rows read = validated + quarantined + identical repeats merged")
+        nothing_lost_spec(
+            "survey", "rows read = validated + quarantined + identical repeats merged"
+        )
     ],
 )
 def survey(raw_survey: pd.DataFrame):
     v = validate_survey(raw_survey)
     yield Output(v.valid, "survey", metadata={"rows": len(v.valid)})
     yield Output(v.quarantine, "survey_quarantine", metadata={"rows": len(v.quarantine)})
-    yield _nothing_lost("survey", v, v.duplicates_merged)
+    yield nothing_lost("survey", v, v.duplicates_merged)
 
 
 @multi_asset(
     partitions_def=REGIONS,
-    outs=_outs(
+    outs=validated_outs(
         "population",
         "Business leaders per year, municipality and group (the representation baseline).",
     ),
-    check_specs=[_check("population", "rows read = validated + quarantined")],
+    check_specs=[nothing_lost_spec("population", "rows read = validated + quarantined")],
 )
 def population(raw_population: pd.DataFrame):
     v = validate_population(raw_population)
     yield Output(v.valid, "population", metadata={"rows": len(v.valid)})
     yield Output(v.quarantine, "population_quarantine", metadata={"rows": len(v.quarantine)})
-    yield _nothing_lost("population", v, 0)
+    yield nothing_lost("population", v, 0)
 
 
 @asset(

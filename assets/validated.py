@@ -8,7 +8,6 @@ repeats merged, for the overlapping payout exports).
 import pandas as pd
 from dagster import (
     AssetCheckResult,
-    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetOut,
@@ -17,45 +16,18 @@ from dagster import (
 )
 
 from assets._meta import input_failure, money
+from assets._sources import nothing_lost, validated_outs
 from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.errors import InputError
 from tillvaxt.validate.appropriations import validate_appropriations
 from tillvaxt.validate.decisions import validate_decisions
 from tillvaxt.validate.payouts import conflict_message, validate_payouts
-from tillvaxt.validate.quarantine import Validated
-
-
-def _nothing_lost(name: str, v: Validated, merged: int = 0) -> AssetCheckResult:
-    accounted = len(v.valid) + len(v.quarantine) + merged
-    return AssetCheckResult(
-        asset_key=name,
-        check_name="nothing_lost",
-        passed=accounted == v.rows_read,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={
-            "rows_read": v.rows_read,
-            "validated": len(v.valid),
-            "quarantined": len(v.quarantine),
-            "merged_repeats": merged,
-        },
-    )
-
-
-def _outs(name: str, description: str) -> dict[str, AssetOut]:
-    return {
-        name: AssetOut(group_name="validated", description=description, kinds={"pandas"}),
-        f"{name}_quarantine": AssetOut(
-            group_name="validated",
-            description=f"Rows of the {name} source that could not be read, with file, line and reason.",
-            kinds={"pandas"},
-        ),
-    }
 
 
 @multi_asset(
     partitions_def=REGIONS,
-    outs=_outs(
+    outs=validated_outs(
         "appropriations",
         "Allocation per year and appropriation, with credit limit and savings cap (öre).",
     ),
@@ -78,13 +50,13 @@ def appropriations(context: AssetExecutionContext, raw_appropriations: pd.DataFr
         metadata={"rows": len(v.valid), "allocated_total": money(v.valid["allocated_ore"].sum())},
     )
     yield Output(v.quarantine, "appropriations_quarantine", metadata={"rows": len(v.quarantine)})
-    yield _nothing_lost("appropriations", v)
+    yield nothing_lost("appropriations", v)
 
 
 @multi_asset(
     partitions_def=REGIONS,
     outs={
-        **_outs(
+        **validated_outs(
             "payouts",
             "One row per voucher: overlapping exports merged, amounts in öre, organisation numbers normalised.",
         ),
@@ -122,7 +94,7 @@ def payouts(context: AssetExecutionContext, raw_payouts: pd.DataFrame):
     )
     yield Output(v.quarantine, "payouts_quarantine", metadata={"rows": len(v.quarantine)})
     yield Output(v.conflicts, "payouts_conflicts", metadata={"rows": len(v.conflicts)})
-    yield _nothing_lost("payouts", v, merged=v.duplicates_merged + len(v.conflicts))
+    yield nothing_lost("payouts", v, merged=v.duplicates_merged + len(v.conflicts))
     yield AssetCheckResult(
         asset_key="payouts",
         check_name="no_conflicting_vouchers",
@@ -135,7 +107,7 @@ def payouts(context: AssetExecutionContext, raw_payouts: pd.DataFrame):
 
 @multi_asset(
     partitions_def=REGIONS,
-    outs=_outs(
+    outs=validated_outs(
         "decisions", "Every snapshot's decisions, typed; the newest snapshot flagged authoritative."
     ),
     check_specs=[
@@ -163,4 +135,4 @@ def decisions(
         },
     )
     yield Output(v.quarantine, "decisions_quarantine", metadata={"rows": len(v.quarantine)})
-    yield _nothing_lost("decisions", v)
+    yield nothing_lost("decisions", v)
