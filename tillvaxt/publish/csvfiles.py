@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+
+from tillvaxt.publish.files import staged_file
 
 
 def _cell(v: object) -> object:
@@ -41,18 +41,10 @@ def staged_csv(frame: pd.DataFrame, path: Path) -> Iterator[Path]:
     rename after it: a reader never sees half a file, and a failed database write
     leaves the old CSV in place.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+    with staged_file(path) as tmp:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
             csv_frame(frame).to_csv(fh, index=False, sep=",", lineterminator="\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # report authors on other accounts read these
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        yield tmp
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -7,14 +7,13 @@ are shown as in the printed report: whole kronor grouped by (non-breaking) space
 
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from html import escape
 from pathlib import Path
 
 import pandas as pd
 
+from tillvaxt.publish.files import staged_file
 from tillvaxt.report.tables import (
     HEADINGS,
     REPORT_SECTIONS,
@@ -121,14 +120,6 @@ def report_html(
 
 def write_html(path: Path, text: str) -> Path:
     """Write beside the final place, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with staged_file(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path

@@ -11,9 +11,7 @@ decision are not grants and are not exported.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import simplejson
 from tillvaxt.instruments import instrument_name
 from tillvaxt.money import ore_to_decimal
 from tillvaxt.orgnr import is_personal
+from tillvaxt.publish.files import staged_file
 from tillvaxt.region import Region
 
 SCHEMA_VERSION = "1.4"
@@ -130,15 +129,7 @@ def grants_360(
 
 def write_json(path: Path, package: dict) -> Path:
     """Write beside the final place, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            # simplejson writes Decimal as a JSON number digit for digit (no float on the way).
-            simplejson.dump(package, fh, ensure_ascii=False, indent=1, use_decimal=True)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with staged_file(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        # simplejson writes Decimal as a JSON number digit for digit (no float on the way).
+        simplejson.dump(package, fh, ensure_ascii=False, indent=1, use_decimal=True)
     return path

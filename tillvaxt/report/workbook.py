@@ -9,8 +9,6 @@ records the run: when, which code, the SHA-256 of every input file, the rules us
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from tillvaxt.publish.files import staged_file
 from tillvaxt.report.tables import (
     HEADINGS,
     REPORT_SECTIONS,
@@ -59,16 +58,8 @@ def _number(value: object) -> float | int | None:
 
 def write_workbook(path: Path, year: int, tables: dict[str, pd.DataFrame], run: RunInfo) -> Path:
     """Write the year's workbook beside its final place and rename it (never half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        _write(Path(tmp), year, tables, run)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with staged_file(path, suffix=".xlsx") as tmp:
+        _write(tmp, year, tables, run)
     return path
 
 
