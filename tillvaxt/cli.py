@@ -22,6 +22,17 @@ def _instance():
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
+def _failures(result) -> list[tuple[str, str]]:
+    """(step, sentence) for each failed step: the user's sentence when there is one."""
+    out = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            data = event.step_failure_data
+            desc = data.user_failure_data.description if data.user_failure_data else None
+            out.append((event.step_key, desc or data.error.message.strip()))
+    return out
+
+
 def _regions(settings, only: str | None) -> list[str]:
     """The regions to act on in a national deployment: `only`, or every region folder."""
     from pipelines.resources import region_ids
@@ -93,7 +104,7 @@ def _run_one(args: argparse.Namespace, settings, region: str | None = None) -> i
             partition_key=region,
         )
     elapsed = time.perf_counter() - started
-    failures = [e for e in result.all_events if e.is_step_failure]
+    failures = _failures(result)
     findings: list[str] = []
     for check in result.get_asset_check_evaluations():
         if check.passed:
@@ -112,12 +123,8 @@ def _run_one(args: argparse.Namespace, settings, region: str | None = None) -> i
             file=sys.stderr,
         )
     if failures:
-        for event in failures:
-            data = event.step_failure_data
-            desc = data.user_failure_data.description if data.user_failure_data else None
-            print(
-                f"error in {event.step_key}: {desc or data.error.message.strip()}", file=sys.stderr
-            )
+        for step, message in failures:
+            print(f"error in {step}: {message}", file=sys.stderr)
         print(
             f"tillvaxt: run failed after {elapsed:.1f} s; published tables were left as they were.",
             file=sys.stderr,
@@ -172,11 +179,8 @@ def run_close(args: argparse.Namespace) -> int:
             tags={REGION_TAG: args.region} if national else None,
         )
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                data = event.step_failure_data
-                desc = data.user_failure_data.description if data.user_failure_data else None
-                print(f"tillvaxt: {desc or data.error.message.strip()}", file=sys.stderr)
+        for _, message in _failures(result):
+            print(f"tillvaxt: {message}", file=sys.stderr)
         return 1
     if job_name == CERTIFY_JOB:
         frozen = result.output_for_node("certify")
