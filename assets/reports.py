@@ -28,7 +28,7 @@ from tillvaxt.report.charts import report_charts
 from tillvaxt.report.html import report_html, write_html
 from tillvaxt.report.opendata import grants_360, write_json
 from tillvaxt.report.runinfo import run_info
-from tillvaxt.report.workbook import write_workbook
+from tillvaxt.report.workbook import RunInfo, write_workbook
 
 PUBLISHED_KEYS = [AssetKey(["published", t]) for t in PUBLISHED_TABLES]
 
@@ -90,6 +90,22 @@ def _years(frames: dict[str, pd.DataFrame]) -> list[int]:
     return sorted({int(y) for y in recon["year"]}) if recon is not None else []
 
 
+def _report_years(
+    settings: TillvaxtSettings,
+) -> tuple[dict[str, pd.DataFrame], list[tuple[int, RunInfo]]]:
+    """The published tables, and each reported year with its run information."""
+    engine = settings.engine()
+    try:
+        frames = _published_frames(engine)
+        certs = certifications(engine)
+    finally:
+        engine.dispose()
+    return frames, [
+        (year, run_info(settings.raw_path, year, frames["appropriation_reconciliation"], certs))
+        for year in _years(frames)
+    ]
+
+
 @asset(
     partitions_def=REGIONS,
     key_prefix="published",
@@ -101,15 +117,9 @@ def _years(frames: dict[str, pd.DataFrame]) -> list[int]:
 def aterrapportering_workbooks(
     context: AssetExecutionContext, settings: TillvaxtSettings
 ) -> MaterializeResult:
-    engine = settings.engine()
-    try:
-        frames = _published_frames(engine)
-        certs = certifications(engine)
-    finally:
-        engine.dispose()
+    frames, years = _report_years(settings)
     written = []
-    for year in _years(frames):
-        info = run_info(settings.raw_path, year, frames["appropriation_reconciliation"], certs)
+    for year, info in years:
         path = settings.processed_path / f"aterrapportering_{year}.xlsx"
         written.append(str(write_workbook(path, year, frames, info)))
     return MaterializeResult(
@@ -140,15 +150,9 @@ def _svg_markdown(charts: dict[str, str]) -> MetadataValue:
 def aterrapportering_html(
     context: AssetExecutionContext, settings: TillvaxtSettings
 ) -> MaterializeResult:
-    engine = settings.engine()
-    try:
-        frames = _published_frames(engine)
-        certs = certifications(engine)
-    finally:
-        engine.dispose()
+    frames, years = _report_years(settings)
     written, latest_charts = [], {}
-    for year in _years(frames):
-        info = run_info(settings.raw_path, year, frames["appropriation_reconciliation"], certs)
+    for year, info in years:
         charts = report_charts(frames, year)
         path = settings.processed_path / f"aterrapportering_{year}.html"
         written.append(str(write_html(path, report_html(year, frames, info, charts))))
