@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,9 @@ from tillvaxt.errors import InputError
 FILE_COL = "_file"
 LINE_COL = "_line"
 ERROR_COL = "_error"
+# The physical line as written, kept only for a record whose fields could not be lined
+# up with the header, so its year can still be looked for in the text.
+RAW_COL = "_raw"
 
 
 def decode(path: Path, data: bytes, label: str) -> str:
@@ -36,7 +40,9 @@ def decode(path: Path, data: bytes, label: str) -> str:
     Windows-1252, which leaves five byte values undefined, so most other encodings
     are caught rather than read as mojibake.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    # NUL anywhere, not only near the start: a text export never holds one, and a
+    # truncated or binary tail must not be read as text.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         kind = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary content"
         if data.startswith(b"PK\x03\x04"):
             kind = "a ZIP archive (an .xlsx saved with a .csv name?)"
@@ -79,71 +85,82 @@ def _check_header(label: str, header: list[str], required: Iterable[str], delimi
         )
 
 
-def _unquote(field: str) -> str:
-    """A field wrapped in double quotes, as spreadsheet programs write them, without them."""
-    if len(field) >= 2 and field[0] == field[-1] == '"':
-        return field[1:-1].replace('""', '"')
-    return field
+# One field of a `;` line that starts (after optional blanks) with a double quote:
+# the quoted text with `""` for a quote inside, optional blanks, then `;` or the end.
+_QUOTED_FIELD = re.compile(r'[ \t]*"((?:[^"]|"")*)"[ \t]*(;|$)')
+_PLAIN_FIELD = re.compile(r"([^;]*)(;|$)")
+_OPENS_QUOTE = re.compile(r'[ \t]*"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def read_delimited_text(
-    text: str, label: str, required: Iterable[str], delimiter: str = ";", quoted: bool | None = None
-) -> pd.DataFrame:
-    """Parse CSV text into a frame of strings with `_file`/`_line`; malformed records get `_error`.
+class _QuoteError(ValueError):
+    """A `;` line whose quoting cannot be read (a quote left open, or text after a closing one)."""
 
-    A record with the wrong number of fields is kept (with `_error` set) so the
-    validator can quarantine it; blank lines are skipped.
 
-    The `;` exports are read one physical line per record (`quoted=False`): their
-    spec has no quoting, and with csv quoting one stray `"` would swallow every line
-    after it into a single record. A field wholly wrapped in quotes is unwrapped.
-    Tillväxtverket's `,` register does quote fields across line breaks (`quoted=True`,
-    the default for any other delimiter).
+def split_semicolon_line(line: str) -> list[str]:
+    """The fields of one physical line of a `;` export, read as RFC 4180 quotes them.
+
+    A field wrapped in double quotes may hold `;` and `""` (a quote), as Excel and every
+    CSV writer write a name like `"Bygg; Måleri ""Nya"" AB"`. A quote inside an unquoted
+    field (`Ålö "Ädelträ AB`) is text. A quote opened and not closed on the line raises
+    `_QuoteError`: the line is quarantined, the lines after it are read as usual.
     """
-    if not text.strip():
-        raise InputError(label, "a header row and data rows", "an empty file")
-    if quoted is None:
-        quoted = delimiter != ";"
-    reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=delimiter,
-        strict=False,
-        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
-    )
-    try:
-        header = [(h if quoted else _unquote(h.strip())).strip() for h in next(reader)]
-    except csv.Error as exc:
-        raise InputError(label, "a readable header row", str(exc), line=1) from None
-    _check_header(label, header, required, delimiter)
-    width = len(header)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    errors: list[str] = []
-    prev_end = reader.line_num
+    if '"' not in line:
+        return line.split(";")
+    fields: list[str] = []
+    pos, end = 0, len(line)
     while True:
-        try:
-            rec = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rows.append([""] * width)
-            lines.append(prev_end + 1)
-            errors.append(f"not a readable CSV record: {exc}")
-            prev_end = reader.line_num
-            continue
-        start = prev_end + 1
-        prev_end = reader.line_num
-        if not rec or all(not f.strip() for f in rec):
-            continue
-        if not quoted:
-            rec = [_unquote(f) for f in rec]
-        if len(rec) != width:
-            errors.append(f"expected {width} fields separated by '{delimiter}', found {len(rec)}")
-            rec = (rec + [""] * width)[:width]
+        m = _QUOTED_FIELD.match(line, pos)
+        if m is not None:
+            fields.append(m.group(1).replace('""', '"'))
+        elif _OPENS_QUOTE.match(line, pos):
+            closes = line.find('"', line.index('"', pos) + 1)
+            raise _QuoteError(
+                f"field {len(fields) + 1} opens a double quote that is not closed on this line"
+                if closes < 0
+                else f"field {len(fields) + 1} has text after its closing double quote "
+                "(a quote inside a quoted field is written as two)"
+            )
         else:
-            errors.append("")
-        rows.append(rec)
-        lines.append(start)
+            m = _PLAIN_FIELD.match(line, pos)
+            fields.append(m.group(1))
+        if not m.group(2):
+            return fields
+        pos = m.end()
+        if pos == end:
+            fields.append("")
+            return fields
+
+
+Record = tuple[int, list[str] | None, str, str]
+
+
+def _read_semicolon_lines(text: str, label: str) -> tuple[list[str], list[Record]]:
+    """The header and, per non-blank physical line, (line number, fields or None, error, text)."""
+    lines = _LINE_BREAK.split(text)
+    try:
+        header = split_semicolon_line(lines[0])
+    except _QuoteError as exc:
+        raise InputError(label, "a readable header row", str(exc), line=1) from None
+    records: list[Record] = []
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip(" \t;"):
+            continue
+        try:
+            records.append((n, split_semicolon_line(line), "", line))
+        except _QuoteError as exc:
+            records.append((n, None, f"not a readable CSV record: {exc}", line))
+    return header, records
+
+
+def _text_frame(
+    header: list[str],
+    rows: list[list[str]],
+    lines: list[int],
+    errors: list[str],
+    label: str,
+    raw_lines: list[str] | None = None,
+) -> pd.DataFrame:
     frame = (
         pd.DataFrame(rows, columns=header, dtype="string")
         if rows
@@ -152,7 +169,75 @@ def read_delimited_text(
     frame[FILE_COL] = label
     frame[LINE_COL] = pd.Series(lines, dtype="int64")
     frame[ERROR_COL] = pd.Series(errors, dtype="string")
+    if raw_lines is not None:
+        frame[RAW_COL] = pd.Series(raw_lines, dtype="string")
     return frame
+
+
+def read_delimited_text(
+    text: str, label: str, required: Iterable[str], delimiter: str = ";"
+) -> pd.DataFrame:
+    """Parse CSV text into a frame of strings with `_file`/`_line`; malformed records get `_error`.
+
+    A record with the wrong number of fields is kept (with `_error` set) so the
+    validator can quarantine it; blank lines are skipped.
+
+    The `;` exports are read one physical line per record, each line quote-aware
+    (`split_semicolon_line`): a quoted field holds `;` and `""`, and a quote left open
+    costs its own line only, never the lines after it. Tillväxtverket's `,` register
+    does quote fields across line breaks, so it goes through `csv` whole.
+    """
+    if not text.strip():
+        raise InputError(label, "a header row and data rows", "an empty file")
+    if delimiter == ";":
+        raw_header, records = _read_semicolon_lines(text, label)
+    else:
+        raw_header, records = _read_multiline_csv(text, label, delimiter)
+    header = [h.strip() for h in raw_header]
+    _check_header(label, header, required, delimiter)
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    errors: list[str] = []
+    raw_lines: list[str] = []
+    for n, rec, error, line in records:
+        if rec is None:
+            rows.append([""] * width)
+        elif len(rec) != width:
+            error = f"expected {width} fields separated by '{delimiter}', found {len(rec)}"
+            rows.append((rec + [""] * width)[:width])
+        else:
+            rows.append(rec)
+        lines.append(n)
+        errors.append(error)
+        raw_lines.append(line if error else "")
+    return _text_frame(header, rows, lines, errors, label, raw_lines)
+
+
+def _read_multiline_csv(text: str, label: str, delimiter: str) -> tuple[list[str], list[Record]]:
+    """Header and records of a CSV whose quoted fields may span lines (line = where it starts)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise InputError(label, "a readable header row", str(exc), line=1) from None
+    records: list[Record] = []
+    prev_end = reader.line_num
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            records.append((prev_end + 1, None, f"not a readable CSV record: {exc}", ""))
+            prev_end = reader.line_num
+            continue
+        start = prev_end + 1
+        prev_end = reader.line_num
+        if not rec or all(not f.strip() for f in rec):
+            continue
+        records.append((start, rec, "", ""))
+    return header, records
 
 
 def read_csv_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:

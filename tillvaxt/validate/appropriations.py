@@ -52,7 +52,7 @@ def validate_appropriations(raw: pd.DataFrame) -> Validated:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
     bad = errors != ""
     good = typed[~bad].astype(
         {"year": "int64", "allocated_ore": "int64", "credit_limit_ore": "int64"}

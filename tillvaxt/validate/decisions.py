@@ -129,7 +129,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7, e8, e9, e10)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7, e8, e9, e10)
     # A case number is unique within a snapshot; a repeat cannot be told apart from the first.
     dup = typed["decision_id"].notna() & typed.duplicated(
         subset=["source_file", "decision_id"], keep="first"

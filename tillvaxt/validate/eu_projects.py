@@ -112,7 +112,7 @@ def validate_eu_projects(raw: pd.DataFrame) -> Validated:
         + case_id.fillna("")
         + "' again",
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
     bad = errors != ""
     quarantine = quarantine_rows(
         "eu_projects", typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad]

@@ -164,3 +164,13 @@ def join_errors(*errors: pd.Series) -> pd.Series:
         out = out.copy()
         out[has] = before.where(before == "", before + "; ") + e[has]
     return out
+
+
+def row_errors(record_errors: pd.Series, *field_errors: pd.Series) -> pd.Series:
+    """Per row, why it cannot be read: the record's own error alone, else every field's.
+
+    A record whose fields do not line up with the header (wrong count, broken quoting)
+    would only add misleading per-column messages about values in the wrong columns.
+    """
+    record = record_errors.astype("string").fillna("")
+    return join_errors(*field_errors).mask(record != "", record)

@@ -133,7 +133,7 @@ def validate_profiles(raw: pd.DataFrame) -> ValidatedProfiles:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e0, *errs)
+    errors = fields.row_errors(raw[ERROR_COL], e0, *errs)
     good = typed[errors == ""]
     latest = good.sort_values(["source_file", "source_line"], kind="stable").drop_duplicates(
         subset=["org_number"], keep="last"
@@ -187,7 +187,7 @@ def validate_survey(raw: pd.DataFrame) -> ValidatedSurvey:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e0, e1, *errs, e2, e3, *ierrs)
+    errors = fields.row_errors(raw[ERROR_COL], e0, e1, *errs, e2, e3, *ierrs)
     good = typed[errors == ""].astype({"year": "int64"})
     content = [c for c in typed.columns if c not in ("source_file", "source_line")]
     ordered = good.sort_values(["source_file", "source_line"], kind="stable")
