@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.payouts import Payouts
+from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
@@ -212,8 +213,9 @@ def _same(a: object, b: object) -> bool:
 
 
 def conflict_message(row: pd.Series) -> str:
-    """A sentence naming the voucher, both files and both lines."""
-    return (
+    """A sentence naming the voucher, both files and both lines (a typed voucher id may hold
+    a personal number, and the sentence goes to the event log)."""
+    return scrub(
         f"voucher {row['voucher_id']} appears with different content in {row['file_a']} "
         f"line {row['line_a']} and {row['file_b']} line {row['line_b']} "
         f"(differs in: {row['columns']}); year(s) {', '.join(map(str, row['years']))} cannot be reconciled"

@@ -13,6 +13,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from tillvaxt.orgnr import scrub
+
 QUARANTINE_COLUMNS = [
     "source",
     "source_file",
@@ -70,7 +72,9 @@ def quarantine_rows(
             ),
             "appropriation": _text_or_none(appropriations, files.index),
             "rule": pd.Series(["unreadable_row"] * n, index=files.index, dtype="str"),
-            "reason": reasons.astype("str"),
+            # A reason may quote a raw value; a personal number in it is masked here, so
+            # not even the intermediate quarantine frame holds it.
+            "reason": reasons.astype("str").map(scrub),
         }
     ).reset_index(drop=True)
 
