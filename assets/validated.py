@@ -81,7 +81,10 @@ def appropriations(context: AssetExecutionContext, raw_appropriations: pd.DataFr
     ],
 )
 def payouts(context: AssetExecutionContext, raw_payouts: pd.DataFrame):
-    v = validate_payouts(raw_payouts)
+    try:
+        v = validate_payouts(raw_payouts)
+    except InputError as exc:
+        raise input_failure(exc) from exc
     yield Output(
         v.valid,
         "payouts",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from schemas.decisions import Decisions
 from tillvaxt.errors import InputError
+from tillvaxt.money import check_total
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
@@ -163,6 +164,8 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     valid = (
         good[~bad[good.index]].sort_values(["snapshot_date", "decision_id"]).reset_index(drop=True)
     )
+    for file, snapshot in valid.groupby("source_file"):
+        check_total([*snapshot["granted_ore"], *snapshot["cofinancing_ore"]], file)
     return Validated(valid=valid, quarantine=quarantine, rows_read=len(raw))
 
 

@@ -86,7 +86,8 @@ def validate_eu_projects(raw: pd.DataFrame) -> Validated:
         amount_text.mask(amount_text == "", "0"),
         "beviljat_belopp_sek",
         pattern=r"-?\d+",
-        expected="a whole number of kronor like 3929285",
+        expected="a whole number of kronor like 3929285, within ±10 000 000 000 000",
+        max_abs=10**13,
     )
     typed = pd.DataFrame(
         {

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.payouts import Payouts
+from tillvaxt.money import check_total
 from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
@@ -93,6 +94,7 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
         appropriations=approp_of_bad,
     )
     accepted = good[~bad[good.index]]
+    check_total(accepted["amount_ore"], "payouts")
     merged, conflicts = merge_exports(accepted)
     return ValidatedPayouts(
         valid=merged,

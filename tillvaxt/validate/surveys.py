@@ -33,7 +33,7 @@ SURVEY_REQUIRED = ["Löpnummer", "År", "Kommun", *DIMENSIONS.values(), "Stratum
 INDICATOR_PREFIX = "Ind_"
 
 # A positive decimal with a decimal comma, optionally space-grouped: `35,42`, `1 204,5`.
-_WEIGHT_RE = r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?"
+_WEIGHT_RE = r"([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:,([0-9]+))?"
 WEIGHT_EXPECTED = "a weight with decimal comma like '35,42'"
 
 
