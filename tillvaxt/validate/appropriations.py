@@ -57,7 +57,7 @@ def validate_appropriations(raw: pd.DataFrame) -> Validated:
     good = typed[~bad].astype(
         {"year": "int64", "allocated_ore": "int64", "credit_limit_ore": "int64"}
     )
-    more = schema_failures(good, Appropriations, RAW_NAMES)
+    more = schema_failures(good, Appropriations, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(

@@ -146,7 +146,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     )
     bad = errors != ""
     good = typed[~bad].astype({"granted_ore": "int64", "cofinancing_ore": "int64"})
-    more = schema_failures(good, Decisions, RAW_NAMES)
+    more = schema_failures(good, Decisions, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(

@@ -81,7 +81,7 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
     errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7)
     bad = errors != ""
     good = typed[~bad].astype({"year": "int64", "amount_ore": "int64"})
-    more = schema_failures(good, Payouts, RAW_NAMES)
+    more = schema_failures(good, Payouts, {**RAW_NAMES, "year": "Bokföringsdatum"}, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     year, approp_of_bad, errors = _quarantine_years(raw, typed, bad, errors, good.index)

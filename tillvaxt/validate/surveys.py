@@ -138,7 +138,7 @@ def validate_profiles(raw: pd.DataFrame) -> ValidatedProfiles:
     latest = good.sort_values(["source_file", "source_line"], kind="stable").drop_duplicates(
         subset=["org_number"], keep="last"
     )
-    more = schema_failures(latest, RecipientProfiles, RAW_NAMES)
+    more = schema_failures(latest, RecipientProfiles, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(
@@ -202,7 +202,7 @@ def validate_survey(raw: pd.DataFrame) -> ValidatedSurvey:
                 f"'{row['respondent_id']}' already on line {f['source_line']} of {f['source_file']}"
             )
         distinct = distinct[~again]
-    more = schema_failures(distinct, PopulationSurvey, RAW_NAMES)
+    more = schema_failures(distinct, PopulationSurvey, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(
