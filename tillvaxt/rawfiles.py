@@ -32,6 +32,26 @@ ERROR_COL = "_error"
 RAW_COL = "_raw"
 
 
+def counts_as_input(path: Path, root: Path) -> bool:
+    """Whether a file under the raw tree is an input: the one rule for the readers, the
+    sensor and the run fingerprint, so what is read is exactly what is watched.
+
+    Hidden files and folders (`.DS_Store`, `.Trash/`, `.x.csv`) and Office lock files
+    (`~$beslut_20190110.xlsx`, left beside a workbook open in Excel) are not exports,
+    at any depth below the raw directory.
+    """
+    parts = path.relative_to(root).parts if path.is_relative_to(root) else (path.name,)
+    return path.is_file() and not any(part.startswith((".", "~$")) for part in parts)
+
+
+def input_files(root: Path) -> list[Path]:
+    """Every file under the raw tree that counts as input (`counts_as_input`), sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if counts_as_input(p, root))
+
+
 def decode(path: Path, data: bytes, label: str) -> str:
     """Decode a CSV export: UTF-8 (with or without BOM) or Windows-1252; nothing else.
 
@@ -339,7 +359,7 @@ def read_source_dir(
     files = sorted(
         p
         for p in (directory.iterdir() if directory.is_dir() else [])
-        if p.is_file() and any(fnmatch(p.name.lower(), pat) for pat in patterns)
+        if counts_as_input(p, root) and any(fnmatch(p.name.lower(), pat) for pat in patterns)
     )
     if must_exist and not files:
         where = (

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, decode, read_delimited_text
+from tillvaxt.rawfiles import (
+    ERROR_COL,
+    FILE_COL,
+    LINE_COL,
+    counts_as_input,
+    decode,
+    read_delimited_text,
+)
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows
@@ -60,7 +67,15 @@ def _empty_raw() -> pd.DataFrame:
 def read_eu_projects(raw_dir: Path) -> pd.DataFrame:
     """Every register file in `<raw>/eu_projects/` as text; an empty frame when none is delivered."""
     folder = raw_dir / "eu_projects"
-    files = sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+    files = (
+        sorted(
+            p
+            for p in folder.iterdir()
+            if counts_as_input(p, raw_dir) and p.suffix.lower() == ".csv"
+        )
+        if folder.is_dir()
+        else []
+    )
     frames = []
     for path in files:
         label = path.relative_to(raw_dir).as_posix()
