@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,12 +25,21 @@ RAW_NAMES = {
 }
 
 
+@dataclass
+class ValidatedAppropriations(Validated):
+    """Allocations, one per year, plus identical repeats merged and the years missing."""
+
+    duplicates_merged: int = 0
+    # Quarantine records that stand for no raw row: a year missing between two on file.
+    missing_years: int = 0
+
+
 def read_appropriations(raw_dir: Path) -> pd.DataFrame:
     """Every appropriation file as text."""
     return read_source_dir(raw_dir / "appropriations", raw_dir, REQUIRED, must_exist=True)
 
 
-def validate_appropriations(raw: pd.DataFrame) -> Validated:
+def validate_appropriations(raw: pd.DataFrame) -> ValidatedAppropriations:
     """Type the appropriation rows; a year given twice with different figures is an input error."""
     raw = raw.reset_index(drop=True)
     for col in OPTIONAL:
@@ -68,9 +79,62 @@ def validate_appropriations(raw: pd.DataFrame) -> Validated:
         years=typed.loc[bad, "year"],
         appropriations=typed.loc[bad, "appropriation"],
     )
-    valid = good[~bad[good.index]].reset_index(drop=True)
-    valid = _one_row_per_year(valid)
-    return Validated(valid=valid, quarantine=quarantine, rows_read=len(raw))
+    accepted = good[~bad[good.index]].reset_index(drop=True)
+    valid = _one_row_per_year(accepted)
+    gaps = _missing_years(valid, quarantine)
+    return ValidatedAppropriations(
+        valid=valid,
+        quarantine=pd.concat([quarantine, gaps], ignore_index=True) if len(gaps) else quarantine,
+        rows_read=len(raw),
+        duplicates_merged=len(accepted) - len(valid),
+        missing_years=len(gaps),
+    )
+
+
+def _missing_years(valid: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """A quarantine record for every year missing between two years of an appropriation.
+
+    Without it the chain would take the missing year as allocated 0 and most likely
+    report a `credit_breach` nobody made. A year whose row is on file but unreadable is
+    already in quarantine and is no gap. The record points at the row after the gap.
+    """
+    records = []
+    for code, rows in valid.groupby("appropriation", sort=True):
+        rows = rows.sort_values("year")
+        known = set(rows["year"]) | {
+            int(y)
+            for y, a in zip(quarantine["year"], quarantine["appropriation"], strict=True)
+            if pd.notna(y) and (a is None or pd.isna(a) or a == code)
+        }
+        years = list(rows["year"])
+        for before, after in itertools.pairwise(years):
+            nxt = rows[rows["year"] == after].iloc[0]
+            for y in range(before + 1, after):
+                if y in known:
+                    continue
+                records.append(
+                    {
+                        "file": nxt["source_file"],
+                        "line": int(nxt["source_line"]),
+                        "year": y,
+                        "appropriation": code,
+                        "reason": f"no row for {code} {y} between {before} and {after}: the "
+                        "year's allocation and credit limit are unknown, so "
+                        f"{y} and every later year of {code} are incomplete",
+                    }
+                )
+    if not records:
+        return quarantine.iloc[0:0]
+    gaps = pd.DataFrame(records)
+    return quarantine_rows(
+        "appropriations",
+        gaps["file"],
+        gaps["line"],
+        gaps["reason"],
+        years=gaps["year"],
+        appropriations=gaps["appropriation"],
+        rule="missing_year",
+    )
 
 
 def _one_row_per_year(valid: pd.DataFrame) -> pd.DataFrame:

@@ -58,8 +58,13 @@ def quarantine_rows(
     reasons: pd.Series,
     years: pd.Series | None = None,
     appropriations: pd.Series | None = None,
+    rule: str = "unreadable_row",
 ) -> pd.DataFrame:
-    """Quarantine records for the given rows (all series share one index)."""
+    """Quarantine records for the given rows (all series share one index).
+
+    `rule` is `unreadable_row` for a raw row that could not be read, `missing_year` for
+    a year missing between two on an appropriation file (no raw row of its own).
+    """
     n = len(files)
     if n == 0:
         return empty_quarantine()
@@ -72,7 +77,7 @@ def quarantine_rows(
                 "Int64"
             ),
             "appropriation": _text_or_none(appropriations, files.index),
-            "rule": pd.Series(["unreadable_row"] * n, index=files.index, dtype="str"),
+            "rule": pd.Series([rule] * n, index=files.index, dtype="str"),
             # A reason may quote a raw value; a personal number in it is masked here, so
             # not even the intermediate quarantine frame holds it.
             "reason": reasons.astype("str").map(scrub),
