@@ -32,6 +32,7 @@ from dagster import (
 
 from pipelines.jobs import pipeline_job
 from pipelines.resources import TillvaxtSettings
+from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import input_files
 
 # Often enough that a late export is picked up within minutes; hashing a national
@@ -100,7 +101,8 @@ def raw_files_changed(
     if not changed:
         return SkipReason(f"no change under {settings.raw_path} ({len(after)} files)")
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-    context.log.info(f"raw files new, changed or removed: {shown}")
+    # A file name is typed by a person and may hold a personal number: masked in the log.
+    context.log.info(scrub(f"raw files new, changed or removed: {shown}"))
     return SensorResult(
         run_requests=[
             RunRequest(

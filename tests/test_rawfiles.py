@@ -213,3 +213,28 @@ def test_upper_case_file_names_are_read(tmp_path: Path) -> None:
 
     write(tmp_path / "raw" / "payouts" / "EXPORT.CSV", [PAYOUT_HEADER, ROW])
     assert list(read_payouts(tmp_path / "raw")["Verifikationsnummer"]) == ["V1"]
+
+
+def test_a_formula_cell_without_a_cached_value_is_named_as_such(tmp_path: Path) -> None:
+    """Issue 13: it was reported as "found nothing"."""
+    from tests.conftest import DECISION_HEADER
+    from tillvaxt.region import load_region
+    from tillvaxt.validate.decisions import validate_decisions
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(DECISION_HEADER.split(";"))
+    row = "RS1;2017-01-15;UTV;556677-8899;Åkes AB;Ny hemsida;100 000;100 000;2017-02-01;2017-12-31;SV3.5;Beviljad;"
+    ws.append(row.split(";"))
+    ws.append(row.replace("RS1", "RS2").split(";"))
+    ws["G3"] = "=50000*2"  # written by a program: a formula, no value computed yet
+    path = tmp_path / "decisions" / "beslut_20180101.xlsx"
+    path.parent.mkdir()
+    wb.save(path)
+    frame = read_xlsx_file(path, "decisions/beslut_20180101.xlsx", DECISION_COLUMNS)
+    v = validate_decisions(frame, load_region())
+    assert list(v.valid["decision_id"]) == ["RS1"]
+    assert v.quarantine.iloc[0]["reason"] == (
+        "column 'Beviljat belopp': expected a value, found a formula without a cached value "
+        "(=50000*2); open and save the file in Excel"
+    )

@@ -288,22 +288,46 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
-    """Read the first sheet of an XLSX export into a text frame (line = Excel row number)."""
+def _open_workbook(path: Path, label: str, data_only: bool):
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InputError(
             label,
             "an Excel workbook (.xlsx)",
             f"a file openpyxl cannot open ({type(exc).__name__})",
         ) from None
+
+
+def _uncached_formulas(header: list[str], values: tuple, formulas: tuple) -> str:
+    """The reason a row holds a formula Excel never computed (a program wrote the file)."""
+    reasons = [
+        f"column '{h}': expected a value, found a formula without a cached value ({f}); "
+        "open and save the file in Excel"
+        for h, v, f in zip(header, values, formulas, strict=False)
+        if v is None and isinstance(f, str) and f.startswith("=")
+    ]
+    return "; ".join(reasons)
+
+
+def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
+    """Read the first sheet of an XLSX export into a text frame (line = Excel row number).
+
+    Cells are read as the values Excel cached. A workbook written by a program (not
+    saved in Excel) holds formulas without cached values; those would read as empty,
+    so the sheet is read a second time for its formulas, and such a row's reason
+    says what happened instead of "found nothing".
+    """
+    wb = _open_workbook(path, label, data_only=True)
+    wf = _open_workbook(path, label, data_only=False)
     try:
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
+        formulas = wf.worksheets[0].iter_rows(values_only=True)
         first = next(it, None)
+        next(formulas, None)
         if first is None:
             raise InputError(
                 label, "a header row and data rows on the first sheet", "an empty sheet"
@@ -321,24 +345,21 @@ def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFr
             )
         _check_header(label, header, required, delimiter="cell")
         width = len(header)
-        rows, lines = [], []
+        rows, lines, errors = [], [], []
         for n, values in enumerate(it, start=2):
+            written = next(formulas, ())
             cells = [_cell_text(v) for v in values[:width]]
-            if not any(c.strip() for c in cells):
+            if not any(c.strip() for c in cells) and not any(
+                isinstance(f, str) and f.startswith("=") for f in written[:width]
+            ):
                 continue
             rows.append((cells + [""] * width)[:width])
             lines.append(n)
+            errors.append(_uncached_formulas(header, values[:width], written[:width]))
     finally:
         wb.close()
-    frame = (
-        pd.DataFrame(rows, columns=header, dtype="string")
-        if rows
-        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
-    )
-    frame[FILE_COL] = label
-    frame[LINE_COL] = pd.Series(lines, dtype="int64")
-    frame[ERROR_COL] = pd.Series([""] * len(rows), dtype="string")
-    return frame
+        wf.close()
+    return _text_frame(header, rows, lines, errors, label)
 
 
 def read_source_dir(
