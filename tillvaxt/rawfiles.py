@@ -105,11 +105,11 @@ def _check_header(label: str, header: list[str], required: Iterable[str], delimi
         )
 
 
-# One field of a `;` line that starts (after optional blanks) with a double quote:
+# One field of a `;` line that starts (after optional spaces) with a double quote:
 # the quoted text with `""` for a quote inside, optional blanks, then `;` or the end.
-_QUOTED_FIELD = re.compile(r'[ \t]*"((?:[^"]|"")*)"[ \t]*(;|$)')
+_QUOTED_FIELD = re.compile(r' *"((?:[^"]|"")*)"[ \t]*(;|$)')
 _PLAIN_FIELD = re.compile(r"([^;]*)(;|$)")
-_OPENS_QUOTE = re.compile(r'[ \t]*"')
+_OPENS_QUOTE = re.compile(r' *"')
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -127,6 +127,17 @@ def split_semicolon_line(line: str) -> list[str]:
     """
     if '"' not in line:
         return line.split(";")
+    try:
+        # The C reader agrees with the rules below whenever it reads the line strictly
+        # (blanks before a field aside, which the validators strip anyway).
+        return next(csv.reader((line,), delimiter=";", skipinitialspace=True, strict=True))
+    except csv.Error:
+        pass  # blanks after a closing quote, a quote left open: the rules decide
+    return split_by_rules(line)
+
+
+def split_by_rules(line: str) -> list[str]:
+    """`split_semicolon_line` without its fast paths: the quoting rules, field by field."""
     fields: list[str] = []
     pos, end = 0, len(line)
     while True:
@@ -152,25 +163,11 @@ def split_semicolon_line(line: str) -> list[str]:
             return fields
 
 
-Record = tuple[int, list[str] | None, str, str]
-
-
-def _read_semicolon_lines(text: str, label: str) -> tuple[list[str], list[Record]]:
-    """The header and, per non-blank physical line, (line number, fields or None, error, text)."""
-    lines = _LINE_BREAK.split(text)
-    try:
-        header = split_semicolon_line(lines[0])
-    except _QuoteError as exc:
-        raise InputError(label, "a readable header row", str(exc), line=1) from None
-    records: list[Record] = []
-    for n, line in enumerate(lines[1:], start=2):
-        if not line.strip(" \t;"):
-            continue
-        try:
-            records.append((n, split_semicolon_line(line), "", line))
-        except _QuoteError as exc:
-            records.append((n, None, f"not a readable CSV record: {exc}", line))
-    return header, records
+def _physical_lines(text: str) -> list[str]:
+    """The text's lines without their endings (`\r\n`, `\n`, or a lone `\r`)."""
+    if "\r" not in text:
+        return text.split("\n")
+    return _LINE_BREAK.split(text)
 
 
 def _text_frame(
@@ -209,39 +206,57 @@ def read_delimited_text(
     """
     if not text.strip():
         raise InputError(label, "a header row and data rows", "an empty file")
-    if delimiter == ";":
-        raw_header, records = _read_semicolon_lines(text, label)
-    else:
-        raw_header, records = _read_multiline_csv(text, label, delimiter)
-    header = [h.strip() for h in raw_header]
+    if delimiter != ";":
+        return _read_multiline_csv(text, label, required, delimiter)
+    lines = _physical_lines(text)
+    try:
+        header = [h.strip() for h in split_semicolon_line(lines[0])]
+    except _QuoteError as exc:
+        raise InputError(label, "a readable header row", str(exc), line=1) from None
     _check_header(label, header, required, delimiter)
     width = len(header)
     rows: list[list[str]] = []
-    lines: list[int] = []
+    numbers: list[int] = []
     errors: list[str] = []
     raw_lines: list[str] = []
-    for n, rec, error, line in records:
-        if rec is None:
-            rows.append([""] * width)
-        elif len(rec) != width:
-            error = f"expected {width} fields separated by '{delimiter}', found {len(rec)}"
-            rows.append((rec + [""] * width)[:width])
+    # One pass, the common case first: a line without a quote is split as it is.
+    for n, line in enumerate(lines[1:], start=2):
+        error = ""
+        if '"' not in line:
+            rec = line.split(";")
         else:
-            rows.append(rec)
-        lines.append(n)
+            try:
+                rec = split_semicolon_line(line)
+            except _QuoteError as exc:
+                rec, error = [""] * width, f"not a readable CSV record: {exc}"
+        if len(rec) != width and not error:
+            if not line.strip(" \t;"):
+                continue  # a blank line
+            error = f"expected {width} fields separated by '{delimiter}', found {len(rec)}"
+            rec = (rec + [""] * width)[:width]
+        elif not error and not rec[0] and not line.strip(" \t;"):
+            continue
+        rows.append(rec)
+        numbers.append(n)
         errors.append(error)
         raw_lines.append(line if error else "")
-    return _text_frame(header, rows, lines, errors, label, raw_lines)
+    return _text_frame(header, rows, numbers, errors, label, raw_lines)
 
 
-def _read_multiline_csv(text: str, label: str, delimiter: str) -> tuple[list[str], list[Record]]:
-    """Header and records of a CSV whose quoted fields may span lines (line = where it starts)."""
+def _read_multiline_csv(
+    text: str, label: str, required: Iterable[str], delimiter: str
+) -> pd.DataFrame:
+    """A CSV whose quoted fields may span lines; a record's line is the one it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        header = next(reader)
+        header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(label, "a readable header row", str(exc), line=1) from None
-    records: list[Record] = []
+    _check_header(label, header, required, delimiter)
+    width = len(header)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    errors: list[str] = []
     prev_end = reader.line_num
     while True:
         try:
@@ -249,15 +264,23 @@ def _read_multiline_csv(text: str, label: str, delimiter: str) -> tuple[list[str
         except StopIteration:
             break
         except csv.Error as exc:
-            records.append((prev_end + 1, None, f"not a readable CSV record: {exc}", ""))
+            rows.append([""] * width)
+            numbers.append(prev_end + 1)
+            errors.append(f"not a readable CSV record: {exc}")
             prev_end = reader.line_num
             continue
         start = prev_end + 1
         prev_end = reader.line_num
         if not rec or all(not f.strip() for f in rec):
             continue
-        records.append((start, rec, "", ""))
-    return header, records
+        if len(rec) != width:
+            errors.append(f"expected {width} fields separated by '{delimiter}', found {len(rec)}")
+            rec = (rec + [""] * width)[:width]
+        else:
+            errors.append("")
+        rows.append(rec)
+        numbers.append(start)
+    return _text_frame(header, rows, numbers, errors, label)
 
 
 def read_csv_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
