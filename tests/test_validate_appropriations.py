@@ -108,3 +108,23 @@ def test_nothing_lost_still_counts_a_gap_apart_from_raw_rows(tmp_path: Path) -> 
     check = _asset_checks(read_appropriations(raw))["nothing_lost"]
     assert check.passed
     assert check.metadata["rows_read"].value == 3
+
+
+def test_a_misaligned_allocation_row_counts_against_every_appropriation(tmp_path: Path) -> None:
+    """A row cut by a stray separator has its `Anslag` in the wrong column: it may be
+    1:1's allocation, so 1:1 is incomplete from that row's year (found in the line)."""
+    raw = tmp_path / "raw"
+    write(
+        raw / "appropriations" / "anslag.csv",
+        [
+            "Tilldelat belopp;Anslagskredit;År;Anslag;Högsta anslagssparande",
+            "1 000 000;0;2016;1:1;",
+            "1 000;000;0;2017;1:1;",  # the allocation was written with ';' grouping
+            "1 000 000;0;2018;1:1;",
+        ],
+    )
+    v = validate_appropriations(read_appropriations(raw))
+    q = v.quarantine.iloc[0]
+    assert (q["source_line"], q["year"], q["appropriation"]) == (3, 2017, None)
+    r = reconcile_appropriations(v.valid, _payouts(2016, 2017, 2018), v.quarantine)
+    assert list(r["status"]) == ["ok", "incomplete", "incomplete"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from schemas.appropriations import Appropriations
 from tillvaxt.errors import InputError
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
 
@@ -71,13 +72,14 @@ def validate_appropriations(raw: pd.DataFrame) -> ValidatedAppropriations:
     more = schema_failures(good, Appropriations, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
+    years, codes = _quarantine_year_and_code(raw, typed, bad)
     quarantine = quarantine_rows(
         "appropriations",
         typed.loc[bad, "source_file"],
         typed.loc[bad, "source_line"],
         errors[bad],
-        years=typed.loc[bad, "year"],
-        appropriations=typed.loc[bad, "appropriation"],
+        years=years,
+        appropriations=codes,
     )
     accepted = good[~bad[good.index]].reset_index(drop=True)
     valid = _one_row_per_year(accepted)
@@ -101,11 +103,14 @@ def _missing_years(valid: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFram
     records = []
     for code, rows in valid.groupby("appropriation", sort=True):
         rows = rows.sort_values("year")
-        known = set(rows["year"]) | {
-            int(y)
+        mine = [
+            y
             for y, a in zip(quarantine["year"], quarantine["appropriation"], strict=True)
-            if pd.notna(y) and (a is None or pd.isna(a) or a == code)
-        }
+            if a is None or pd.isna(a) or a == code
+        ]
+        if any(pd.isna(y) for y in mine):
+            continue  # an unreadable row of unknown year may be the missing one
+        known = set(rows["year"]) | {int(y) for y in mine}
         years = list(rows["year"])
         for before, after in itertools.pairwise(years):
             nxt = rows[rows["year"] == after].iloc[0]
@@ -135,6 +140,31 @@ def _missing_years(valid: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFram
         appropriations=gaps["appropriation"],
         rule="missing_year",
     )
+
+
+def _quarantine_year_and_code(
+    raw: pd.DataFrame, typed: pd.DataFrame, bad: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """The year and appropriation an unreadable allocation row may change.
+
+    A record whose fields do not line up with the header has its values in the wrong
+    columns: its `Anslag` cannot be trusted (it may be any appropriation's), and its
+    year is the one four-digit year standing alone in the line, if there is exactly one
+    (else unknown, which makes every year incomplete).
+    """
+    years = typed.loc[bad, "year"].astype("Int64")
+    codes = typed.loc[bad, "appropriation"].astype("object")
+    misaligned = raw.loc[bad, ERROR_COL].astype("string").fillna("") != ""
+    if misaligned.any() and RAW_COL in raw.columns:
+        for idx in misaligned[misaligned].index:
+            found = {
+                int(f.strip())
+                for f in str(raw.at[idx, RAW_COL]).split(";")
+                if re.fullmatch(r"\s*(?:19|20)[0-9]{2}\s*", f)
+            }
+            years[idx] = found.pop() if len(found) == 1 else pd.NA
+            codes[idx] = None
+    return years, codes
 
 
 def _one_row_per_year(valid: pd.DataFrame) -> pd.DataFrame:
