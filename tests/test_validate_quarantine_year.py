@@ -79,3 +79,11 @@ def test_a_row_without_a_booking_date_marks_every_year_of_its_file(tmp_path: Pat
     r = reconcile_appropriations(_allocations(2015, 2016, 2017), v.valid, v.quarantine)
     # 2015 is only in another export; the rule is "the years the row's own file touches".
     assert list(r["status"]) == ["ok", "incomplete", "incomplete"]
+
+
+def test_a_date_in_another_format_still_gives_its_year(tmp_path: Path) -> None:
+    v = _validate(
+        tmp_path, [_row("V1", "2016-05-01"), _row("V2", "1/3/2017"), _row("V3", "2017-13-01")]
+    )
+    assert list(v.quarantine["year"]) == [2017, 2017]
+    assert not v.quarantine["reason"].str.contains("cannot be found").any()

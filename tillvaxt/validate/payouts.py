@@ -118,7 +118,7 @@ def _quarantine_years(
     """The budget year and appropriation each unreadable row may change, and its reasons.
 
     A quarantined row must make its year `incomplete`, so its year is looked for hard:
-    its booking date; else the year its date text starts with (`2017-13-01`); else,
+    its booking date; else a year standing in its date text (`2017-13-01`, `1/3/2017`); else,
     for a record whose fields do not line up, a date anywhere in the line (a payout row
     holds one date, its booking date). Such a record's `Anslag` cannot be trusted, so
     it may be any appropriation's. When no year is found, the row counts against the
@@ -128,7 +128,7 @@ def _quarantine_years(
     """
     date_text = raw.loc[bad, "Bokföringsdatum"].astype("string").str.strip()
     year = typed.loc[bad, "year"].fillna(
-        date_text.str.extract(r"^((?:19|20)\d{2})\D")[0].astype("Int64")
+        date_text.str.extract(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")[0].astype("Int64")
     )
     misaligned = raw.loc[bad, ERROR_COL].astype("string").fillna("") != ""
     appropriation = typed.loc[bad, "appropriation"].astype("object").mask(misaligned, None)
