@@ -225,7 +225,15 @@ def test_a_personal_number_typed_into_any_text_or_amount_field_never_leaks(
             *_planted(
                 PAYOUT_HEADER,
                 payout,
-                ["Verifikationsnummer", "Diarienummer", "Mottagare", "Insats", "Anslag", "Kommun"],
+                [
+                    "Verifikationsnummer",
+                    "Diarienummer",
+                    "Organisationsnummer",
+                    "Mottagare",
+                    "Insats",
+                    "Anslag",
+                    "Kommun",
+                ],
                 PNR_SPELLINGS,
             ),
             *_planted(PAYOUT_HEADER, payout, ["Belopp", "Bokföringsdatum"], AMOUNT_SPELLINGS),
@@ -246,6 +254,7 @@ def test_a_personal_number_typed_into_any_text_or_amount_field_never_leaks(
                 [
                     "Diarienummer",
                     "Insats",
+                    "Organisationsnummer",
                     "Sökande",
                     "Projektnamn",
                     "Prioritering",
@@ -285,7 +294,14 @@ def test_a_personal_number_typed_into_any_text_or_amount_field_never_leaks(
             *_planted(
                 profile_header,
                 "5560360793;K;Svensk bakgrund;Gymnasial;4;45-64",
-                ["Kön", "Bakgrund", "Utbildning", "Inkomstklass", "Åldersgrupp"],
+                [
+                    "Organisationsnummer",
+                    "Kön",
+                    "Bakgrund",
+                    "Utbildning",
+                    "Inkomstklass",
+                    "Åldersgrupp",
+                ],
                 PNR_SPELLINGS,
             ),
         ],

@@ -16,7 +16,7 @@ import re
 
 from tillvaxt.errors import ParseError
 
-_FORMS = re.compile(r"^(?:(?P<prefix>16|18|19|20)?(?P<ten>\d{6}[-+]?\d{4}))$")
+_FORMS = re.compile(r"^(?:(?P<prefix>16|18|19|20)?(?P<ten>[0-9]{6}[-+]?[0-9]{4}))$")
 
 _DEFAULT_KEY = b"tillvaxt-default-masking-key"
 
