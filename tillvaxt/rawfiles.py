@@ -164,7 +164,7 @@ def split_by_rules(line: str) -> list[str]:
 
 
 def _physical_lines(text: str) -> list[str]:
-    """The text's lines without their endings (`\r\n`, `\n`, or a lone `\r`)."""
+    """The text's lines without their endings (CRLF, LF, or a lone CR)."""
     if "\r" not in text:
         return text.split("\n")
     return _LINE_BREAK.split(text)
