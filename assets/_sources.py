@@ -55,17 +55,22 @@ def nothing_lost_spec(
     return AssetCheckSpec("nothing_lost", asset=name, description=description)
 
 
-def nothing_lost(name: str, v: Validated, merged: int = 0) -> AssetCheckResult:
-    """Every raw row is accounted for: validated, quarantined, or merged into another row."""
+def nothing_lost(name: str, v: Validated, merged: int = 0, not_rows: int = 0) -> AssetCheckResult:
+    """Every raw row is accounted for: validated, quarantined, or merged into another row.
+
+    `not_rows` are quarantine records that stand for no raw row (a missing year).
+    """
+    quarantined = len(v.quarantine) - not_rows
     return AssetCheckResult(
         asset_key=name,
         check_name="nothing_lost",
-        passed=len(v.valid) + len(v.quarantine) + merged == v.rows_read,
+        passed=len(v.valid) + quarantined + merged == v.rows_read,
         severity=AssetCheckSeverity.ERROR,
         metadata={
             "rows_read": v.rows_read,
             "validated": len(v.valid),
-            "quarantined": len(v.quarantine),
+            "quarantined": quarantined,
             "merged_or_superseded": merged,
+            **({"missing_years": not_rows} if not_rows else {}),
         },
     )

@@ -35,7 +35,7 @@ from tillvaxt.validate.payouts import conflict_message, validate_payouts
         AssetCheckSpec(
             "nothing_lost",
             asset="appropriations",
-            description="rows read = validated + quarantined",
+            description="rows read = validated + quarantined + identical repeats merged",
         )
     ],
 )
@@ -50,7 +50,7 @@ def appropriations(context: AssetExecutionContext, raw_appropriations: pd.DataFr
         metadata={"rows": len(v.valid), "allocated_total": money(v.valid["allocated_ore"].sum())},
     )
     yield Output(v.quarantine, "appropriations_quarantine", metadata={"rows": len(v.quarantine)})
-    yield nothing_lost("appropriations", v)
+    yield nothing_lost("appropriations", v, merged=v.duplicates_merged, not_rows=v.missing_years)
 
 
 @multi_asset(
@@ -81,7 +81,10 @@ def appropriations(context: AssetExecutionContext, raw_appropriations: pd.DataFr
     ],
 )
 def payouts(context: AssetExecutionContext, raw_payouts: pd.DataFrame):
-    v = validate_payouts(raw_payouts)
+    try:
+        v = validate_payouts(raw_payouts)
+    except InputError as exc:
+        raise input_failure(exc) from exc
     yield Output(
         v.valid,
         "payouts",

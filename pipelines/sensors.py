@@ -32,16 +32,13 @@ from dagster import (
 
 from pipelines.jobs import pipeline_job
 from pipelines.resources import TillvaxtSettings
+from tillvaxt.orgnr import scrub
+from tillvaxt.rawfiles import input_files
 
 # Often enough that a late export is picked up within minutes; hashing a national
 # tree (a few hundred MB) costs about a second.
 MINIMUM_INTERVAL_SECONDS = 120
 _CHUNK = 1 << 20
-
-
-def _ignored(path: Path) -> bool:
-    """Hidden files and Office lock files (`~$beslut.xlsx`) are not exports."""
-    return path.name.startswith((".", "~$"))
 
 
 def file_sha256(path: Path) -> str:
@@ -54,11 +51,12 @@ def file_sha256(path: Path) -> str:
 
 
 def raw_tree_state(raw_dir: Path) -> dict[str, str]:
-    """Every file under the raw tree (relative POSIX path) with its content hash, sorted."""
-    if not raw_dir.is_dir():
-        return {}
-    files = (p for p in raw_dir.rglob("*") if p.is_file() and not _ignored(p))
-    return {p.relative_to(raw_dir).as_posix(): file_sha256(p) for p in sorted(files)}
+    """Every input file under the raw tree (relative POSIX path) with its content hash, sorted.
+
+    Which files count is `tillvaxt.rawfiles.counts_as_input`, the readers' own rule:
+    hidden files and Office lock files are neither read nor watched.
+    """
+    return {p.relative_to(raw_dir).as_posix(): file_sha256(p) for p in input_files(raw_dir)}
 
 
 def state_digest(state: dict[str, str]) -> str:
@@ -103,7 +101,8 @@ def raw_files_changed(
     if not changed:
         return SkipReason(f"no change under {settings.raw_path} ({len(after)} files)")
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-    context.log.info(f"raw files new, changed or removed: {shown}")
+    # A file name is typed by a person and may hold a personal number: masked in the log.
+    context.log.info(scrub(f"raw files new, changed or removed: {shown}"))
     return SensorResult(
         run_requests=[
             RunRequest(

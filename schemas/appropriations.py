@@ -7,8 +7,10 @@ from pandera.typing import Series
 class Appropriations(pa.DataFrameModel):
     """What the state allocated, with the credit and savings limits."""
 
-    year: Series[int] = pa.Field(ge=1990, le=2100)
-    appropriation: Series[str] = pa.Field(str_matches=r"^\S+$")
+    year: Series[int] = pa.Field(ge=1990, le=2100, metadata={"must": "be a year from 1990 to 2100"})
+    appropriation: Series[str] = pa.Field(
+        str_matches=r"^\S+$", metadata={"must": "be a code without spaces"}
+    )
     allocated_ore: Series[int] = pa.Field(ge=0)
     credit_limit_ore: Series[int] = pa.Field(ge=0)
     max_savings_ore: Series[pa.Int64] = pa.Field(nullable=True, ge=0)

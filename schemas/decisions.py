@@ -9,9 +9,14 @@ DECISION_STATUSES = ["Beviljad", "Avslutad", "Återkallad"]
 class Decisions(pa.DataFrameModel):
     """Grant decisions from the case-management system."""
 
-    decision_id: Series[str] = pa.Field(str_matches=r"^\S+$")
+    decision_id: Series[str] = pa.Field(
+        str_matches=r"^\S+$", metadata={"must": "be a case number without spaces"}
+    )
     decision_date: Series[pa.DateTime]
-    instrument: Series[str] = pa.Field(str_matches=r"^[A-ZÅÄÖ0-9_]+$")
+    instrument: Series[str] = pa.Field(
+        str_matches=r"^[A-ZÅÄÖ0-9_]+$",
+        metadata={"must": "be a code of capital letters, digits and '_'"},
+    )
     org_number: Series[str] = pa.Field(str_length={"min_value": 10, "max_value": 10})
     applicant_name: Series[str] = pa.Field(nullable=True)
     project_name: Series[str] = pa.Field(nullable=True)

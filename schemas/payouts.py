@@ -7,16 +7,25 @@ from pandera.typing import Series
 class Payouts(pa.DataFrameModel):
     """Payouts from the finance system, typed, de-duplicated by voucher."""
 
-    voucher_id: Series[str] = pa.Field(str_matches=r"^\S+$")
+    voucher_id: Series[str] = pa.Field(
+        str_matches=r"^\S+$", metadata={"must": "be one word without spaces"}
+    )
     booking_date: Series[pa.DateTime]
-    year: Series[int] = pa.Field(ge=1990, le=2100)
+    year: Series[int] = pa.Field(
+        ge=1990, le=2100, metadata={"must": "be in a budget year from 1990 to 2100"}
+    )
     decision_id: Series[str] = pa.Field(nullable=True)
     org_number: Series[str] = pa.Field(str_length={"min_value": 10, "max_value": 10})
     recipient_name: Series[str] = pa.Field(nullable=True)
-    instrument: Series[str] = pa.Field(str_matches=r"^[A-ZÅÄÖ0-9_]+$")
+    instrument: Series[str] = pa.Field(
+        str_matches=r"^[A-ZÅÄÖ0-9_]+$",
+        metadata={"must": "be a code of capital letters, digits and '_'"},
+    )
     amount_ore: Series[int]
     appropriation: Series[str]
-    municipality_code: Series[str] = pa.Field(str_matches=r"^\d{4}$")
+    municipality_code: Series[str] = pa.Field(
+        str_matches=r"^[0-9]{4}$", metadata={"must": "be four digits"}
+    )
     source_file: Series[str]
     source_line: Series[int] = pa.Field(ge=2)
 

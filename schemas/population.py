@@ -13,8 +13,10 @@ def _dim(name: str) -> object:
 class Population(pa.DataFrameModel):
     """Statistics Sweden's counts per year, municipality and group (empty value = not known)."""
 
-    year: Series[int] = pa.Field(ge=1990, le=2100)
-    municipality_code: Series[str] = pa.Field(str_matches=r"^\d{4}$", nullable=True)
+    year: Series[int] = pa.Field(ge=1990, le=2100, metadata={"must": "be a year from 1990 to 2100"})
+    municipality_code: Series[str] = pa.Field(
+        str_matches=r"^[0-9]{4}$", nullable=True, metadata={"must": "be four digits or empty"}
+    )
     kon: Series[str] = _dim("kon")
     bakgrund: Series[str] = _dim("bakgrund")
     utbildning: Series[str] = _dim("utbildning")

@@ -5,7 +5,8 @@ from pandera.typing import Series
 
 
 class Quarantine(pa.DataFrameModel):
-    """One row per unreadable raw row. Holds no raw values that could be personal data."""
+    """One row per unreadable raw row (`unreadable_row`), or per year missing between two
+    on an appropriation file (`missing_year`). Reasons have personal numbers masked."""
 
     source: Series[str] = pa.Field(
         isin=["appropriations", "payouts", "decisions", "surveys", "population", "eu_projects"]
@@ -14,7 +15,7 @@ class Quarantine(pa.DataFrameModel):
     source_line: Series[int] = pa.Field(ge=1)
     year: Series[pa.Int64] = pa.Field(nullable=True)
     appropriation: Series[str] = pa.Field(nullable=True)
-    rule: Series[str] = pa.Field(isin=["unreadable_row"])
+    rule: Series[str] = pa.Field(isin=["unreadable_row", "missing_year"])
     reason: Series[str]
 
     class Config:

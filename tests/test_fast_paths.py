@@ -38,3 +38,21 @@ def test_join_errors_only_separates_present_reasons() -> None:
         pd.Series(["", "", "c", "q"], dtype="string"),
     )
     assert list(joined) == ["x", "a; b", "c", "p; q"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet='ab; "\t', max_size=24))
+def test_quote_aware_split_agrees_with_its_rules_on_every_line(line: str) -> None:
+    """`split_semicolon_line` takes `str.split` and the C csv reader where it can; both
+    must give what the field-by-field rules give (up to the blanks the validators strip)."""
+    from tillvaxt.rawfiles import _QuoteError, split_by_rules, split_semicolon_line
+
+    try:
+        expected = [f.strip(" \t") for f in split_by_rules(line)]
+    except _QuoteError:
+        expected = None
+    try:
+        got = [f.strip(" \t") for f in split_semicolon_line(line)]
+    except _QuoteError:
+        got = None
+    assert got == expected

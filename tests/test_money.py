@@ -82,3 +82,46 @@ def test_one_point_two_five_zero_is_neither_1_25_nor_1250() -> None:
     assert pd.isna(ore.iloc[0])
     assert "found '1.250'" in err.iloc[0]
     assert ore.iloc[1] == 125_000
+
+
+BOUND = "an amount within ±10 000 000 000 000 kr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "99999999999999999,99",  # crashed the run with an OverflowError
+        "92 233 720 368 547 758,07",  # was accepted; the int64 sum then wrapped
+        "-10 000 000 000 000,01",
+        "10000000000001",
+        "123456789012345678901234567890",
+    ],
+)
+def test_an_amount_beyond_the_bound_is_unreadable_with_a_clear_reason(text: str) -> None:
+    """Issue 13: amounts had no bound."""
+    with pytest.raises(ParseError) as exc:
+        parse_amount(text)
+    assert exc.value.expected.startswith(BOUND) and exc.value.found == repr(text)
+    ore, errors = amount_ore(pd.Series([text, "1 000"], dtype="string"), "Belopp")
+    assert pd.isna(ore[0]) and ore[1] == 100_000
+    assert (
+        errors[0]
+        == f"column 'Belopp': expected {BOUND} (far above any appropriation), found '{text}'"
+    )
+    assert errors[1] == ""
+
+
+def test_the_bound_itself_is_readable() -> None:
+    for text, ore in [("10 000 000 000 000", 10**15), ("-10000000000000,00", -(10**15))]:
+        assert parse_amount(text) == ore
+        got, errors = amount_ore(pd.Series([text], dtype="string"), "Belopp")
+        assert got[0] == ore and errors[0] == ""
+
+
+@pytest.mark.parametrize("text", ["５００", "1 ０００", "١٢٣", "500,５"])
+def test_non_ascii_digits_are_not_amounts(text: str) -> None:
+    """Issue 13: `５００` (full-width digits) was accepted as 500 kr."""
+    with pytest.raises(ParseError):
+        parse_amount(text)
+    ore, errors = amount_ore(pd.Series([text], dtype="string"), "Belopp")
+    assert pd.isna(ore[0]) and errors[0].startswith("column 'Belopp': expected a Swedish amount")

@@ -51,3 +51,52 @@ def test_scrub_masks_personal_numbers_in_free_text_in_every_spelling() -> None:
     )
     err = InputError("payouts/p.csv", "a header row", "'800101-1234', 'Åke AB'", line=1)
     assert "800101" not in str(err) and "PNR-" in str(err)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "810815 1518",
+        "19810815 1518",
+        "8108151518",
+        "810815-1518",
+        "810815+1518",
+        "198108151518",
+        "19810815-1518",
+        "810815\u00a01518",
+    ],
+)
+def test_scrub_masks_every_spelling_including_a_space(spelling: str) -> None:
+    """Issue 13: `810815 1518` (a space between the parts) was published unmasked."""
+    from tillvaxt.orgnr import scrub
+
+    for text in (
+        f"column 'Belopp': expected a Swedish amount, found '{spelling}'",
+        f"Mottagare {spelling}",
+        f"360G-region-halland-{spelling}-x",
+        spelling,
+    ):
+        out = scrub(text)
+        assert "1518" not in out and "810815" not in out, out
+        assert mask("8108151518") in out
+
+
+def test_scrub_leaves_amounts_ids_and_legal_entities_alone() -> None:
+    """Only a number whose first six digits are a date (day + 60 for a coordination number)
+    is masked; amounts, voucher ids and companies are left as written."""
+    from tillvaxt.orgnr import scrub
+
+    kept = [
+        "found '1 000 000 1234'",  # not a personal-number shape
+        "found '1000000000'",  # month 00: no date
+        "found '101350 1234'",  # month 13
+        "found '123456 7890'",  # month 34
+        "org 556036-0793 and 5560360793 and 165560360793",
+        "voucher V2017-00123, amount 10 925 348,00",
+        "amount 92 233 720 368 547 758,07",
+    ]
+    for text in kept:
+        assert scrub(text) == text
+    # A coordination number (day + 60) and a wrong check digit are still someone's number.
+    assert "810875" not in scrub("found 810875 1510")
+    assert "1519" not in scrub("found 810815-1519")

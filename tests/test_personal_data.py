@@ -9,8 +9,11 @@ run's output are searched for every spelling of every one of them.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -18,10 +21,12 @@ import pytest
 
 from tests.conftest import DECISION_HEADER, PAYOUT_HEADER, REPO, write
 from tests.test_end_to_end import run_cli
+from tillvaxt.orgnr import mask
 from tillvaxt.rawfiles import decode
 
-# 12-, 10- or hyphenated 10-digit numbers, not inside a longer run of digits.
-_NUMBER = re.compile(r"(?<!\d)(?:16|18|19|20)?(\d{6})[-+]?(\d{4})(?!\d)")
+# 12- or 10-digit numbers, the parts joined by a hyphen, plus, space or nothing, not
+# inside a longer run of digits.
+_NUMBER = re.compile(r"(?<!\d)(?:16|18|19|20)?(\d{6})[-+ \u00a0]?(\d{4})(?!\d)")
 
 
 def _raw_text(path: Path) -> str:
@@ -54,7 +59,7 @@ def personal_numbers(raw: Path) -> set[str]:
 
 def spellings(ten: str) -> set[str]:
     """The ways a source system may spell a personal identity number."""
-    forms = {ten, f"{ten[:6]}-{ten[6:]}", f"{ten[:6]}+{ten[6:]}"}
+    forms = {ten} | {f"{ten[:6]}{sep}{ten[6:]}" for sep in "-+ \u00a0"}
     return forms | {p + f for f in forms for p in ("16", "18", "19", "20")}
 
 
@@ -62,7 +67,7 @@ def processed_text(processed: Path) -> dict[str, str]:
     """Every file under the processed directory as text; SQLite databases as their SQL dump."""
     out = {}
     for path in sorted(p for p in processed.rglob("*") if p.is_file()):
-        if path.suffix == ".sqlite":
+        if path.suffix in (".sqlite", ".db"):
             con = sqlite3.connect(path)
             try:
                 out[str(path)] = "\n".join(con.iterdump())
@@ -159,3 +164,215 @@ def test_no_personal_identity_number_after_a_run_on_the_sample_data(tmp_path: Pa
     texts = processed_text(processed) | {"stdout": proc.stdout, "stderr": proc.stderr}
     assert_no_leak(raw_numbers, texts)
     assert "PNR-" in texts[str(processed / "decision_balances.csv")]
+
+
+# A sole trader's number in every spelling: a space, hyphen, plus or nothing between
+# the parts, 10 or 12 digits.
+PNR = "8108151518"
+PNR_SPELLINGS = [
+    "810815 1518",
+    "19810815 1518",
+    "8108151518",
+    "810815-1518",
+    "810815+1518",
+    "198108151518",
+    "19810815-1518",
+]
+# An amount field takes the spellings that are not amounts: `8108151518` alone is a
+# well-formed amount (8 108 151 518 kr) and is read as one.
+AMOUNT_SPELLINGS = [s for s in PNR_SPELLINGS if not s.isdigit()]
+
+
+def _run_cli_with_home(raw: Path, processed: Path, home: Path) -> subprocess.CompletedProcess:
+    """`tillvaxt run` with its own DAGSTER_HOME, so the event log can be searched afterwards."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_HOME"))}
+    env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
+    env["DAGSTER_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "tillvaxt.cli", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=raw.parent,
+        timeout=600,
+    )
+
+
+def _planted(header: str, template: str, columns: list[str], spellings: list[str]) -> list[str]:
+    """One row per (column, spelling): `template` with that column's value replaced."""
+    names = header.split(";")
+    base = template.split(";")
+    rows = []
+    for c in columns:
+        for k, spelling in enumerate(spellings):
+            values = list(base)
+            values[names.index(c)] = spelling
+            values[0] = values[0] if c == names[0] else f"{values[0]}{names.index(c)}x{k}"
+            rows.append(";".join(values))
+    return rows
+
+
+def test_a_personal_number_typed_into_any_text_or_amount_field_never_leaks(
+    small_raw: Path, tmp_path: Path
+) -> None:
+    """Issue 13: `810815 1518` in a free-text or amount field was published unmasked in
+    quarantine.csv, payout_exceptions.csv, the warehouse and the Dagster event log."""
+    payout = "V2017-00050;2017-05-02;RS1;556677-8899;Åkes Snickeri AB;UTV;1 000;1:1;1380"
+    write(
+        small_raw / "payouts" / "utbetalningar_pnr.csv",
+        [
+            PAYOUT_HEADER,
+            *_planted(
+                PAYOUT_HEADER,
+                payout,
+                [
+                    "Verifikationsnummer",
+                    "Diarienummer",
+                    "Organisationsnummer",
+                    "Mottagare",
+                    "Insats",
+                    "Anslag",
+                    "Kommun",
+                ],
+                PNR_SPELLINGS,
+            ),
+            *_planted(PAYOUT_HEADER, payout, ["Belopp", "Bokföringsdatum"], AMOUNT_SPELLINGS),
+        ],
+    )
+    decision = (
+        "RS50;2017-02-01;UTV;556677-8899;Åkes Snickeri AB;Ny hemsida;10 000;10 000;"
+        "2017-02-01;2017-12-31;SV3.5;Beviljad;"
+    )
+    write(
+        small_raw / "decisions" / "beslut_20190101.csv",
+        [
+            DECISION_HEADER,
+            "RS1;2016-12-01;UTV;556677-8899;Åkes Snickeri AB;Ny hemsida;100 000;100 000;2017-01-01;2017-12-31;SV3.5;Avslutad;",
+            *_planted(
+                DECISION_HEADER,
+                decision,
+                [
+                    "Diarienummer",
+                    "Insats",
+                    "Organisationsnummer",
+                    "Sökande",
+                    "Projektnamn",
+                    "Prioritering",
+                    "Status",
+                    "EU-ärende",
+                ],
+                PNR_SPELLINGS,
+            ),
+            *_planted(
+                DECISION_HEADER,
+                decision,
+                ["Beviljat belopp", "Medfinansiering", "Beslutsdatum", "Projektstart"],
+                AMOUNT_SPELLINGS,
+            ),
+        ],
+    )
+    appropriation_header = "År;Anslag;Tilldelat belopp;Anslagskredit;Högsta anslagssparande"
+    write(
+        small_raw / "appropriations" / "anslag_pnr.csv",
+        [
+            appropriation_header,
+            *_planted(appropriation_header, "2019;X;1 000;;", ["Anslag"], PNR_SPELLINGS),
+            *_planted(
+                appropriation_header,
+                "2019;X;1 000;;",
+                ["År", "Tilldelat belopp", "Anslagskredit", "Högsta anslagssparande"],
+                AMOUNT_SPELLINGS,
+            ),
+        ],
+    )
+    profile_header = "Organisationsnummer;Kön;Bakgrund;Utbildning;Inkomstklass;Åldersgrupp"
+    write(
+        small_raw / "surveys" / "mottagarprofil_2017.csv",
+        [
+            profile_header,
+            "5566778899;K;Svensk bakgrund;Gymnasial;4;45-64",
+            *_planted(
+                profile_header,
+                "5560360793;K;Svensk bakgrund;Gymnasial;4;45-64",
+                [
+                    "Organisationsnummer",
+                    "Kön",
+                    "Bakgrund",
+                    "Utbildning",
+                    "Inkomstklass",
+                    "Åldersgrupp",
+                ],
+                PNR_SPELLINGS,
+            ),
+        ],
+    )
+    survey_header = (
+        "Löpnummer;År;Kommun;Kön;Bakgrund;Utbildning;Inkomstklass;Åldersgrupp;Stratum;Vikt;Ind_A"
+    )
+    survey_row = "20170001;2017;1315;M;Svensk bakgrund;Gymnasial;4;-29;1315-A;29,32;1"
+    write(
+        small_raw / "surveys" / "befolkningsenkat_2017.csv",
+        [
+            survey_header,
+            survey_row,
+            *_planted(
+                survey_header,
+                survey_row,
+                ["Löpnummer", "Kommun", "Kön", "Stratum", "Ind_A"],
+                PNR_SPELLINGS,
+            ),
+            *_planted(survey_header, survey_row, ["År", "Vikt"], AMOUNT_SPELLINGS),
+        ],
+    )
+    population_header = "År;Kommun;Kön;Bakgrund;Utbildning;Åldersgrupp;Antal"
+    population_row = "2017;1315;K;Svensk bakgrund;Gymnasial;-29;12"
+    write(
+        small_raw / "population" / "befolkning_2017.csv",
+        [
+            population_header,
+            population_row,
+            *_planted(population_header, population_row, ["Kommun", "Kön"], PNR_SPELLINGS),
+            *_planted(population_header, population_row, ["År", "Antal"], AMOUNT_SPELLINGS),
+        ],
+    )
+    eu_header = "ärende-id,område,insatsområde,tematiskt_mål,stödmottagare,projektnamn,beviljat_belopp_sek,projekt_starttid,projekt_sluttid,län,kommuner"
+    eu_row = "20200940,Västsverige,Axel 1,Mål 1,Åkes AB,Projekt,3929285,2017-01-02,2020-04-30,Halland,Halmstad"
+    eu_rows = []
+    for c in [
+        "ärende-id",
+        "stödmottagare",
+        "projektnamn",
+        "beviljat_belopp_sek",
+        "län",
+        "kommuner",
+    ]:
+        for _k, spelling in enumerate(
+            AMOUNT_SPELLINGS if c == "beviljat_belopp_sek" else PNR_SPELLINGS
+        ):
+            values = dict(zip(eu_header.split(","), eu_row.split(","), strict=True))
+            values["ärende-id"] = f"2020{len(eu_rows):04d}"
+            values[c] = spelling
+            eu_rows.append(",".join(values.values()))
+    write(small_raw / "eu_projects" / "register.csv", [eu_header, eu_row, *eu_rows])
+
+    assert PNR in personal_numbers(small_raw)
+    processed, home = tmp_path / "out", tmp_path / "dagster_home"
+    home.mkdir()
+    proc = _run_cli_with_home(small_raw, processed, home)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    texts = processed_text(processed) | {"stdout": proc.stdout, "stderr": proc.stderr}
+    # The run's event log and compute logs (step outputs under storage/ are the publish
+    # side's to mask or remove: organisation numbers stand there in clear by design).
+    texts |= {
+        k: v
+        for k, v in processed_text(home).items()
+        if not Path(k).relative_to(home).as_posix().startswith("storage/")
+    }
+    assert any(k.endswith(".db") for k in texts), sorted(texts)
+    assert_no_leak({PNR}, texts)
+    # The test has teeth: the planted rows are in the outputs, masked.
+    quarantine = texts[str(processed / "quarantine.csv")]
+    assert quarantine.count(mask(PNR)) >= 20
+    findings = texts[str(processed / "payout_exceptions.csv")]
+    assert mask(PNR) in findings

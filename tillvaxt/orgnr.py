@@ -16,7 +16,7 @@ import re
 
 from tillvaxt.errors import ParseError
 
-_FORMS = re.compile(r"^(?:(?P<prefix>16|18|19|20)?(?P<ten>\d{6}[-+]?\d{4}))$")
+_FORMS = re.compile(r"^(?:(?P<prefix>16|18|19|20)?(?P<ten>[0-9]{6}[-+]?[0-9]{4}))$")
 
 _DEFAULT_KEY = b"tillvaxt-default-masking-key"
 
@@ -78,8 +78,16 @@ def display(ten_digits: str) -> str:
     return f"{ten_digits[:6]}-{ten_digits[6:]}"
 
 
-# Anything shaped like an organisation or personal identity number inside free text.
-_IN_TEXT = re.compile(r"(?<![\d-])(?:16|18|19|20)?(\d{6})[-+]?(\d{4})(?![\d-])")
+# Anything shaped like an organisation or personal identity number inside free text:
+# 10 digits, or 12 with a century or `16` prefix, the parts joined by a hyphen, a plus
+# (over 100 years old), a space, a no-break space or nothing. ASCII digits only.
+_IN_TEXT = re.compile(r"(?<![0-9])(?:16|18|19|20)?([0-9]{6})[-+ \u00a0\u202f]?([0-9]{4})(?![0-9])")
+
+
+def _is_birth_date(six: str) -> bool:
+    """YYMMDD with a real month and day (day + 60 for a coordination number)."""
+    month, day = int(six[2:4]), int(six[4:6])
+    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91)
 
 
 def scrub(text: str) -> str:
@@ -88,10 +96,14 @@ def scrub(text: str) -> str:
     For text that may quote raw values (error messages, quarantine reasons, finding
     messages): a value typed in the wrong column must not carry a personal identity
     number into a published table or a log line. Legal entities' numbers stay.
+
+    In free text a number counts as personal when its first six digits are a birth
+    date (`_is_birth_date`), whatever its check digit: a mistyped number is still
+    someone's. That keeps amounts (`1000000000`), voucher ids and companies as written.
     """
 
     def _one(m: re.Match[str]) -> str:
         ten = m.group(1) + m.group(2)
-        return mask(ten) if is_personal(ten) else m.group(0)
+        return mask(ten) if is_personal(ten) and _is_birth_date(m.group(1)) else m.group(0)
 
     return _IN_TEXT.sub(_one, text)

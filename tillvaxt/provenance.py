@@ -11,6 +11,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+from tillvaxt.rawfiles import input_files
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -24,15 +26,13 @@ def file_sha256(path: Path) -> str:
 
 
 def input_hashes(raw_dir: Path) -> dict[str, str]:
-    """SHA-256 of every file under the raw directory, keyed by its path relative to it."""
+    """SHA-256 of every input file under the raw directory, keyed by its path relative to it.
+
+    The files are the readers' (`tillvaxt.rawfiles.input_files`), so the run fingerprint
+    and a certification cover exactly what the figures were read from.
+    """
     raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        return {}
-    return {
-        p.relative_to(raw_dir).as_posix(): file_sha256(p)
-        for p in sorted(raw_dir.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
-    }
+    return {p.relative_to(raw_dir).as_posix(): file_sha256(p) for p in input_files(raw_dir)}
 
 
 def code_version() -> str:

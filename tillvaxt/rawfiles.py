@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,29 @@ from tillvaxt.errors import InputError
 FILE_COL = "_file"
 LINE_COL = "_line"
 ERROR_COL = "_error"
+# The physical line as written, kept only for a record whose fields could not be lined
+# up with the header, so its year can still be looked for in the text.
+RAW_COL = "_raw"
+
+
+def counts_as_input(path: Path, root: Path) -> bool:
+    """Whether a file under the raw tree is an input: the one rule for the readers, the
+    sensor and the run fingerprint, so what is read is exactly what is watched.
+
+    Hidden files and folders (`.DS_Store`, `.Trash/`, `.x.csv`) and Office lock files
+    (`~$beslut_20190110.xlsx`, left beside a workbook open in Excel) are not exports,
+    at any depth below the raw directory.
+    """
+    parts = path.relative_to(root).parts if path.is_relative_to(root) else (path.name,)
+    return path.is_file() and not any(part.startswith((".", "~$")) for part in parts)
+
+
+def input_files(root: Path) -> list[Path]:
+    """Every file under the raw tree that counts as input (`counts_as_input`), sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if counts_as_input(p, root))
 
 
 def decode(path: Path, data: bytes, label: str) -> str:
@@ -36,7 +60,9 @@ def decode(path: Path, data: bytes, label: str) -> str:
     Windows-1252, which leaves five byte values undefined, so most other encodings
     are caught rather than read as mojibake.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    # NUL anywhere, not only near the start: a text export never holds one, and a
+    # truncated or binary tail must not be read as text.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         kind = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary content"
         if data.startswith(b"PK\x03\x04"):
             kind = "a ZIP archive (an .xlsx saved with a .csv name?)"
@@ -79,45 +105,157 @@ def _check_header(label: str, header: list[str], required: Iterable[str], delimi
         )
 
 
-def _unquote(field: str) -> str:
-    """A field wrapped in double quotes, as spreadsheet programs write them, without them."""
-    if len(field) >= 2 and field[0] == field[-1] == '"':
-        return field[1:-1].replace('""', '"')
-    return field
+# One field of a `;` line that starts (after optional spaces) with a double quote:
+# the quoted text with `""` for a quote inside, optional blanks, then `;` or the end.
+_QUOTED_FIELD = re.compile(r' *"((?:[^"]|"")*)"[ \t]*(;|$)')
+_PLAIN_FIELD = re.compile(r"([^;]*)(;|$)")
+_OPENS_QUOTE = re.compile(r' *"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _QuoteError(ValueError):
+    """A `;` line whose quoting cannot be read (a quote left open, or text after a closing one)."""
+
+
+def split_semicolon_line(line: str) -> list[str]:
+    """The fields of one physical line of a `;` export, read as RFC 4180 quotes them.
+
+    A field wrapped in double quotes may hold `;` and `""` (a quote), as Excel and every
+    CSV writer write a name like `"Bygg; Måleri ""Nya"" AB"`. A quote inside an unquoted
+    field (`Ålö "Ädelträ AB`) is text. A quote opened and not closed on the line raises
+    `_QuoteError`: the line is quarantined, the lines after it are read as usual.
+    """
+    if '"' not in line:
+        return line.split(";")
+    try:
+        # The C reader agrees with the rules below whenever it reads the line strictly
+        # (blanks before a field aside, which the validators strip anyway).
+        return next(csv.reader((line,), delimiter=";", skipinitialspace=True, strict=True))
+    except csv.Error:
+        pass  # blanks after a closing quote, a quote left open: the rules decide
+    return split_by_rules(line)
+
+
+def split_by_rules(line: str) -> list[str]:
+    """`split_semicolon_line` without its fast paths: the quoting rules, field by field."""
+    fields: list[str] = []
+    pos, end = 0, len(line)
+    while True:
+        m = _QUOTED_FIELD.match(line, pos)
+        if m is not None:
+            fields.append(m.group(1).replace('""', '"'))
+        elif _OPENS_QUOTE.match(line, pos):
+            closes = line.find('"', line.index('"', pos) + 1)
+            raise _QuoteError(
+                f"field {len(fields) + 1} opens a double quote that is not closed on this line"
+                if closes < 0
+                else f"field {len(fields) + 1} has text after its closing double quote "
+                "(a quote inside a quoted field is written as two)"
+            )
+        else:
+            m = _PLAIN_FIELD.match(line, pos)
+            fields.append(m.group(1))
+        if not m.group(2):
+            return fields
+        pos = m.end()
+        if pos == end:
+            fields.append("")
+            return fields
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The text's lines without their endings (CRLF, LF, or a lone CR)."""
+    if "\r" not in text:
+        return text.split("\n")
+    return _LINE_BREAK.split(text)
+
+
+def _text_frame(
+    header: list[str],
+    rows: list[list[str]],
+    lines: list[int],
+    errors: list[str],
+    label: str,
+    raw_lines: list[str] | None = None,
+) -> pd.DataFrame:
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype="string")
+        if rows
+        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
+    )
+    frame[FILE_COL] = label
+    frame[LINE_COL] = pd.Series(lines, dtype="int64")
+    frame[ERROR_COL] = pd.Series(errors, dtype="string")
+    if raw_lines is not None:
+        frame[RAW_COL] = pd.Series(raw_lines, dtype="string")
+    return frame
 
 
 def read_delimited_text(
-    text: str, label: str, required: Iterable[str], delimiter: str = ";", quoted: bool | None = None
+    text: str, label: str, required: Iterable[str], delimiter: str = ";"
 ) -> pd.DataFrame:
     """Parse CSV text into a frame of strings with `_file`/`_line`; malformed records get `_error`.
 
     A record with the wrong number of fields is kept (with `_error` set) so the
     validator can quarantine it; blank lines are skipped.
 
-    The `;` exports are read one physical line per record (`quoted=False`): their
-    spec has no quoting, and with csv quoting one stray `"` would swallow every line
-    after it into a single record. A field wholly wrapped in quotes is unwrapped.
-    Tillväxtverket's `,` register does quote fields across line breaks (`quoted=True`,
-    the default for any other delimiter).
+    The `;` exports are read one physical line per record, each line quote-aware
+    (`split_semicolon_line`): a quoted field holds `;` and `""`, and a quote left open
+    costs its own line only, never the lines after it. Tillväxtverket's `,` register
+    does quote fields across line breaks, so it goes through `csv` whole.
     """
     if not text.strip():
         raise InputError(label, "a header row and data rows", "an empty file")
-    if quoted is None:
-        quoted = delimiter != ";"
-    reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=delimiter,
-        strict=False,
-        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
-    )
+    if delimiter != ";":
+        return _read_multiline_csv(text, label, required, delimiter)
+    lines = _physical_lines(text)
     try:
-        header = [(h if quoted else _unquote(h.strip())).strip() for h in next(reader)]
+        header = [h.strip() for h in split_semicolon_line(lines[0])]
+    except _QuoteError as exc:
+        raise InputError(label, "a readable header row", str(exc), line=1) from None
+    _check_header(label, header, required, delimiter)
+    width = len(header)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    errors: list[str] = []
+    raw_lines: list[str] = []
+    # One pass, the common case first: a line without a quote is split as it is.
+    for n, line in enumerate(lines[1:], start=2):
+        error = ""
+        if '"' not in line:
+            rec = line.split(";")
+        else:
+            try:
+                rec = split_semicolon_line(line)
+            except _QuoteError as exc:
+                rec, error = [""] * width, f"not a readable CSV record: {exc}"
+        if len(rec) != width and not error:
+            if not line.strip(" \t;"):
+                continue  # a blank line
+            error = f"expected {width} fields separated by '{delimiter}', found {len(rec)}"
+            rec = (rec + [""] * width)[:width]
+        elif not error and not rec[0] and not line.strip(" \t;"):
+            continue
+        rows.append(rec)
+        numbers.append(n)
+        errors.append(error)
+        raw_lines.append(line if error else "")
+    return _text_frame(header, rows, numbers, errors, label, raw_lines)
+
+
+def _read_multiline_csv(
+    text: str, label: str, required: Iterable[str], delimiter: str
+) -> pd.DataFrame:
+    """A CSV whose quoted fields may span lines; a record's line is the one it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(label, "a readable header row", str(exc), line=1) from None
     _check_header(label, header, required, delimiter)
     width = len(header)
     rows: list[list[str]] = []
-    lines: list[int] = []
+    numbers: list[int] = []
     errors: list[str] = []
     prev_end = reader.line_num
     while True:
@@ -127,7 +265,7 @@ def read_delimited_text(
             break
         except csv.Error as exc:
             rows.append([""] * width)
-            lines.append(prev_end + 1)
+            numbers.append(prev_end + 1)
             errors.append(f"not a readable CSV record: {exc}")
             prev_end = reader.line_num
             continue
@@ -135,24 +273,14 @@ def read_delimited_text(
         prev_end = reader.line_num
         if not rec or all(not f.strip() for f in rec):
             continue
-        if not quoted:
-            rec = [_unquote(f) for f in rec]
         if len(rec) != width:
             errors.append(f"expected {width} fields separated by '{delimiter}', found {len(rec)}")
             rec = (rec + [""] * width)[:width]
         else:
             errors.append("")
         rows.append(rec)
-        lines.append(start)
-    frame = (
-        pd.DataFrame(rows, columns=header, dtype="string")
-        if rows
-        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
-    )
-    frame[FILE_COL] = label
-    frame[LINE_COL] = pd.Series(lines, dtype="int64")
-    frame[ERROR_COL] = pd.Series(errors, dtype="string")
-    return frame
+        numbers.append(start)
+    return _text_frame(header, rows, numbers, errors, label)
 
 
 def read_csv_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
@@ -183,22 +311,46 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
-    """Read the first sheet of an XLSX export into a text frame (line = Excel row number)."""
+def _open_workbook(path: Path, label: str, data_only: bool):
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InputError(
             label,
             "an Excel workbook (.xlsx)",
             f"a file openpyxl cannot open ({type(exc).__name__})",
         ) from None
+
+
+def _uncached_formulas(header: list[str], values: tuple, formulas: tuple) -> str:
+    """The reason a row holds a formula Excel never computed (a program wrote the file)."""
+    reasons = [
+        f"column '{h}': expected a value, found a formula without a cached value ({f}); "
+        "open and save the file in Excel"
+        for h, v, f in zip(header, values, formulas, strict=False)
+        if v is None and isinstance(f, str) and f.startswith("=")
+    ]
+    return "; ".join(reasons)
+
+
+def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFrame:
+    """Read the first sheet of an XLSX export into a text frame (line = Excel row number).
+
+    Cells are read as the values Excel cached. A workbook written by a program (not
+    saved in Excel) holds formulas without cached values; those would read as empty,
+    so the sheet is read a second time for its formulas, and such a row's reason
+    says what happened instead of "found nothing".
+    """
+    wb = _open_workbook(path, label, data_only=True)
+    wf = _open_workbook(path, label, data_only=False)
     try:
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
+        formulas = wf.worksheets[0].iter_rows(values_only=True)
         first = next(it, None)
+        next(formulas, None)
         if first is None:
             raise InputError(
                 label, "a header row and data rows on the first sheet", "an empty sheet"
@@ -216,24 +368,21 @@ def read_xlsx_file(path: Path, label: str, required: Iterable[str]) -> pd.DataFr
             )
         _check_header(label, header, required, delimiter="cell")
         width = len(header)
-        rows, lines = [], []
+        rows, lines, errors = [], [], []
         for n, values in enumerate(it, start=2):
+            written = next(formulas, ())
             cells = [_cell_text(v) for v in values[:width]]
-            if not any(c.strip() for c in cells):
+            if not any(c.strip() for c in cells) and not any(
+                isinstance(f, str) and f.startswith("=") for f in written[:width]
+            ):
                 continue
             rows.append((cells + [""] * width)[:width])
             lines.append(n)
+            errors.append(_uncached_formulas(header, values[:width], written[:width]))
     finally:
         wb.close()
-    frame = (
-        pd.DataFrame(rows, columns=header, dtype="string")
-        if rows
-        else pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
-    )
-    frame[FILE_COL] = label
-    frame[LINE_COL] = pd.Series(lines, dtype="int64")
-    frame[ERROR_COL] = pd.Series([""] * len(rows), dtype="string")
-    return frame
+        wf.close()
+    return _text_frame(header, rows, lines, errors, label)
 
 
 def read_source_dir(
@@ -254,7 +403,7 @@ def read_source_dir(
     files = sorted(
         p
         for p in (directory.iterdir() if directory.is_dir() else [])
-        if p.is_file() and any(fnmatch(p.name.lower(), pat) for pat in patterns)
+        if counts_as_input(p, root) and any(fnmatch(p.name.lower(), pat) for pat in patterns)
     )
     if must_exist and not files:
         where = (

@@ -20,7 +20,7 @@ import simplejson
 
 from tillvaxt.instruments import instrument_name
 from tillvaxt.money import ore_to_decimal
-from tillvaxt.orgnr import is_personal
+from tillvaxt.orgnr import is_personal, scrub
 from tillvaxt.publish.files import staged_file
 from tillvaxt.region import Region
 
@@ -114,7 +114,7 @@ def grants_360(
                 }
                 for p in mine
             ]
-        grants.append(grant)
+        grants.append(_scrubbed(grant))
     return {
         "grants": grants,
         "version": SCHEMA_VERSION,
@@ -125,6 +125,18 @@ def grants_360(
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "publisher": {"identifier": funder["id"], "name": funder["name"]},
     }
+
+
+def _scrubbed(value: object) -> object:
+    """Every text in a grant with personal numbers masked: a case number, voucher id or
+    title is typed by a person and may hold one even when the recipient is a company."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    return value
 
 
 def write_json(path: Path, package: dict) -> Path:

@@ -1,5 +1,8 @@
 """`unreadable_row`: every quarantined raw row, as a finding a controller sees next to the rest.
 
+A year missing between two on an appropriation file is in the quarantine too (rule
+`missing_year`); it is reported here in its own words, under the same error rule.
+
 The quarantine already holds the file, line and reason (which describes a malformed
 organisation number's shape, never its digits); this turns it into findings so the
 controller has one list to work through.
@@ -19,9 +22,18 @@ def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
             "year": q["year"],
             "source_file": q["source_file"],
             "source_line": q["source_line"],
-            "message": f"Row {where(q['source_file'], q['source_line'])} ({q['source']}) could "
-            f"not be read and is in quarantine, not in any figure: {q['reason']}.",
+            "message": _message(q),
         }
         for q in quarantine.to_dict("records")
     ]
     return findings("unreadable_row", records)
+
+
+def _message(q: dict) -> str:
+    if q.get("rule") == "missing_year":
+        # No raw row is lost here: a year is absent from the file. Said so, not "unreadable".
+        return f"The appropriation file {q['source_file']} has {q['reason']}."
+    return (
+        f"Row {where(q['source_file'], q['source_line'])} ({q['source']}) could "
+        f"not be read and is in quarantine, not in any figure: {q['reason']}."
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from schemas.appropriations import Appropriations
 from tillvaxt.errors import InputError
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
 
@@ -23,12 +26,21 @@ RAW_NAMES = {
 }
 
 
+@dataclass
+class ValidatedAppropriations(Validated):
+    """Allocations, one per year, plus identical repeats merged and the years missing."""
+
+    duplicates_merged: int = 0
+    # Quarantine records that stand for no raw row: a year missing between two on file.
+    missing_years: int = 0
+
+
 def read_appropriations(raw_dir: Path) -> pd.DataFrame:
     """Every appropriation file as text."""
     return read_source_dir(raw_dir / "appropriations", raw_dir, REQUIRED, must_exist=True)
 
 
-def validate_appropriations(raw: pd.DataFrame) -> Validated:
+def validate_appropriations(raw: pd.DataFrame) -> ValidatedAppropriations:
     """Type the appropriation rows; a year given twice with different figures is an input error."""
     raw = raw.reset_index(drop=True)
     for col in OPTIONAL:
@@ -52,25 +64,107 @@ def validate_appropriations(raw: pd.DataFrame) -> Validated:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
     bad = errors != ""
     good = typed[~bad].astype(
         {"year": "int64", "allocated_ore": "int64", "credit_limit_ore": "int64"}
     )
-    more = schema_failures(good, Appropriations, RAW_NAMES)
+    more = schema_failures(good, Appropriations, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
+    years, codes = _quarantine_year_and_code(raw, typed, bad)
     quarantine = quarantine_rows(
         "appropriations",
         typed.loc[bad, "source_file"],
         typed.loc[bad, "source_line"],
         errors[bad],
-        years=typed.loc[bad, "year"],
-        appropriations=typed.loc[bad, "appropriation"],
+        years=years,
+        appropriations=codes,
     )
-    valid = good[~bad[good.index]].reset_index(drop=True)
-    valid = _one_row_per_year(valid)
-    return Validated(valid=valid, quarantine=quarantine, rows_read=len(raw))
+    accepted = good[~bad[good.index]].reset_index(drop=True)
+    valid = _one_row_per_year(accepted)
+    gaps = _missing_years(valid, quarantine)
+    return ValidatedAppropriations(
+        valid=valid,
+        quarantine=pd.concat([quarantine, gaps], ignore_index=True) if len(gaps) else quarantine,
+        rows_read=len(raw),
+        duplicates_merged=len(accepted) - len(valid),
+        missing_years=len(gaps),
+    )
+
+
+def _missing_years(valid: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """A quarantine record for every year missing between two years of an appropriation.
+
+    Without it the chain would take the missing year as allocated 0 and most likely
+    report a `credit_breach` nobody made. A year whose row is on file but unreadable is
+    already in quarantine and is no gap. The record points at the row after the gap.
+    """
+    records = []
+    for code, rows in valid.groupby("appropriation", sort=True):
+        rows = rows.sort_values("year")
+        mine = [
+            y
+            for y, a in zip(quarantine["year"], quarantine["appropriation"], strict=True)
+            if a is None or pd.isna(a) or a == code
+        ]
+        if any(pd.isna(y) for y in mine):
+            continue  # an unreadable row of unknown year may be the missing one
+        known = set(rows["year"]) | {int(y) for y in mine}
+        years = list(rows["year"])
+        for before, after in itertools.pairwise(years):
+            nxt = rows[rows["year"] == after].iloc[0]
+            for y in range(before + 1, after):
+                if y in known:
+                    continue
+                records.append(
+                    {
+                        "file": nxt["source_file"],
+                        "line": int(nxt["source_line"]),
+                        "year": y,
+                        "appropriation": code,
+                        "reason": f"no row for {code} {y} between {before} and {after}: the "
+                        "year's allocation and credit limit are unknown, so "
+                        f"{y} and every later year of {code} are incomplete",
+                    }
+                )
+    if not records:
+        return quarantine.iloc[0:0]
+    gaps = pd.DataFrame(records)
+    return quarantine_rows(
+        "appropriations",
+        gaps["file"],
+        gaps["line"],
+        gaps["reason"],
+        years=gaps["year"],
+        appropriations=gaps["appropriation"],
+        rule="missing_year",
+    )
+
+
+def _quarantine_year_and_code(
+    raw: pd.DataFrame, typed: pd.DataFrame, bad: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """The year and appropriation an unreadable allocation row may change.
+
+    A record whose fields do not line up with the header has its values in the wrong
+    columns: its `Anslag` cannot be trusted (it may be any appropriation's), and its
+    year is the one four-digit year standing alone in the line, if there is exactly one
+    (else unknown, which makes every year incomplete).
+    """
+    years = typed.loc[bad, "year"].astype("Int64")
+    codes = typed.loc[bad, "appropriation"].astype("object")
+    misaligned = raw.loc[bad, ERROR_COL].astype("string").fillna("") != ""
+    if misaligned.any() and RAW_COL in raw.columns:
+        for idx in misaligned[misaligned].index:
+            found = {
+                int(f.strip())
+                for f in str(raw.at[idx, RAW_COL]).split(";")
+                if re.fullmatch(r"\s*(?:19|20)[0-9]{2}\s*", f)
+            }
+            years[idx] = found.pop() if len(found) == 1 else pd.NA
+            codes[idx] = None
+    return years, codes
 
 
 def _one_row_per_year(valid: pd.DataFrame) -> pd.DataFrame:

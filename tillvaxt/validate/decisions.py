@@ -9,6 +9,7 @@ import pandas as pd
 
 from schemas.decisions import Decisions
 from tillvaxt.errors import InputError
+from tillvaxt.money import check_total
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
@@ -129,7 +130,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7, e8, e9, e10)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7, e8, e9, e10)
     # A case number is unique within a snapshot; a repeat cannot be told apart from the first.
     dup = typed["decision_id"].notna() & typed.duplicated(
         subset=["source_file", "decision_id"], keep="first"
@@ -145,7 +146,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     )
     bad = errors != ""
     good = typed[~bad].astype({"granted_ore": "int64", "cofinancing_ore": "int64"})
-    more = schema_failures(good, Decisions, RAW_NAMES)
+    more = schema_failures(good, Decisions, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(
@@ -163,6 +164,8 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     valid = (
         good[~bad[good.index]].sort_values(["snapshot_date", "decision_id"]).reset_index(drop=True)
     )
+    for file, snapshot in valid.groupby("source_file"):
+        check_total([*snapshot["granted_ore"], *snapshot["cofinancing_ore"]], file)
     return Validated(valid=valid, quarantine=quarantine, rows_read=len(raw))
 
 

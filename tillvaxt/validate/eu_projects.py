@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, decode, read_delimited_text
+from tillvaxt.rawfiles import (
+    ERROR_COL,
+    FILE_COL,
+    LINE_COL,
+    counts_as_input,
+    decode,
+    read_delimited_text,
+)
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows
@@ -60,7 +67,15 @@ def _empty_raw() -> pd.DataFrame:
 def read_eu_projects(raw_dir: Path) -> pd.DataFrame:
     """Every register file in `<raw>/eu_projects/` as text; an empty frame when none is delivered."""
     folder = raw_dir / "eu_projects"
-    files = sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+    files = (
+        sorted(
+            p
+            for p in folder.iterdir()
+            if counts_as_input(p, raw_dir) and p.suffix.lower() == ".csv"
+        )
+        if folder.is_dir()
+        else []
+    )
     frames = []
     for path in files:
         label = path.relative_to(raw_dir).as_posix()
@@ -86,7 +101,8 @@ def validate_eu_projects(raw: pd.DataFrame) -> Validated:
         amount_text.mask(amount_text == "", "0"),
         "beviljat_belopp_sek",
         pattern=r"-?\d+",
-        expected="a whole number of kronor like 3929285",
+        expected="a whole number of kronor like 3929285, within ±10 000 000 000 000",
+        max_abs=10**13,
     )
     typed = pd.DataFrame(
         {
@@ -112,7 +128,7 @@ def validate_eu_projects(raw: pd.DataFrame) -> Validated:
         + case_id.fillna("")
         + "' again",
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
     bad = errors != ""
     quarantine = quarantine_rows(
         "eu_projects", typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad]

@@ -14,13 +14,16 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from tillvaxt.money import ORE_PER_KRONA
+from tillvaxt.money import (
+    AMOUNT_EXPECTED,
+    AMOUNT_PATTERN,
+    BOUND_EXPECTED,
+    amount_from_match,
+)
 
-_AMOUNT_RE = r"(-)?(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,2}))?"
-_DATE_RE = r"\d{4}-\d{2}-\d{2}"
-_ORGNR_RE = r"(?:16|18|19|20)?(\d{6})[-+]?(\d{4})"
+_DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_ORGNR_RE = r"(?:16|18|19|20)?([0-9]{6})[-+]?([0-9]{4})"
 
-AMOUNT_EXPECTED = "a Swedish amount like '10 811 000' or '-1 250,50' (space grouping, decimal comma, at most two decimals)"
 DATE_EXPECTED = "an ISO date YYYY-MM-DD"
 ORGNR_EXPECTED = (
     "an organisation number of 10 digits (NNNNNN-NNNN) or 12 digits with a 16/19/20 prefix"
@@ -31,9 +34,8 @@ def _clean(s: pd.Series) -> pd.Series:
     return s.astype("string").fillna("").str.strip()
 
 
-_AMOUNT_MATCH = re.compile(f"^{_AMOUNT_RE}$").match
+_AMOUNT_MATCH = re.compile(f"^{AMOUNT_PATTERN}$", re.ASCII).match
 _ORGNR_MATCH = re.compile(f"^{_ORGNR_RE}$").match
-_NOT_DIGIT = re.compile(r"\D")
 
 
 def _errors(
@@ -85,18 +87,24 @@ def amount_ore(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Ser
     v = _clean(s)
     values = np.zeros(len(v), dtype=np.int64)
     ok = np.zeros(len(v), dtype=bool)
+    beyond = np.zeros(len(v), dtype=bool)
     for i, text in enumerate(v.tolist()):
         m = _AMOUNT_MATCH(text)
         if m is None:
             continue
-        sign, whole, dec = m.groups()
-        ore = int(_NOT_DIGIT.sub("", whole)) * ORE_PER_KRONA + int((dec or "").ljust(2, "0"))
-        values[i] = -ore if sign else ore
+        ore = amount_from_match(*m.groups())
+        if ore is None:
+            beyond[i] = True
+            continue
+        values[i] = ore
         ok[i] = True
     ore = pd.Series(pd.arrays.IntegerArray(values, ~ok), index=v.index)
     ok_s = pd.Series(ok, index=v.index)
     bad = ~ok_s & ((v != "") | required)
-    return ore, _errors(bad, column, AMOUNT_EXPECTED, _quoted_or_nothing(v))
+    beyond_s = pd.Series(beyond, index=v.index)
+    return ore, _errors(bad & ~beyond_s, column, AMOUNT_EXPECTED, _quoted_or_nothing(v)).mask(
+        beyond_s, f"column '{column}': expected {BOUND_EXPECTED}, found '" + v + "'"
+    )
 
 
 def iso_date(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Series, pd.Series]:
@@ -138,14 +146,25 @@ def org_number(s: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
 
 
 def integer(
-    s: pd.Series, column: str, pattern: str = r"\d+", expected: str = "a whole number"
+    s: pd.Series,
+    column: str,
+    pattern: str = r"[0-9]+",
+    expected: str = "a whole number",
+    max_abs: int = 10**15,
 ) -> tuple[pd.Series, pd.Series]:
-    """A whole number such as a year."""
+    """A whole number such as a year or a count, in ASCII digits and within ±`max_abs`.
+
+    Without the bound a 30-digit value crashed the int64 conversion instead of
+    quarantining its row.
+    """
     v = _clean(s)
-    ok = v.str.fullmatch(pattern).fillna(False)
+    shaped = v.str.fullmatch(pattern, flags=re.ASCII).fillna(False) & (v.str.len() <= 20)
     out = pd.Series(pd.NA, index=v.index, dtype="Int64")
-    if ok.any():
-        out[ok] = v[ok].astype("int64")
+    ok = shaped.copy()
+    if shaped.any():
+        as_int = v[shaped].map(int)
+        ok[shaped] = as_int.abs() <= max_abs
+        out[ok] = as_int[ok[shaped]].astype("int64")
     return out, _errors(~ok, column, expected, _quoted_or_nothing(v))
 
 
@@ -164,3 +183,13 @@ def join_errors(*errors: pd.Series) -> pd.Series:
         out = out.copy()
         out[has] = before.where(before == "", before + "; ") + e[has]
     return out
+
+
+def row_errors(record_errors: pd.Series, *field_errors: pd.Series) -> pd.Series:
+    """Per row, why it cannot be read: the record's own error alone, else every field's.
+
+    A record whose fields do not line up with the header (wrong count, broken quoting)
+    would only add misleading per-column messages about values in the wrong columns.
+    """
+    record = record_errors.astype("string").fillna("")
+    return join_errors(*field_errors).mask(record != "", record)

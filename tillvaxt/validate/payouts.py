@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.payouts import Payouts
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.money import check_total
+from tillvaxt.orgnr import scrub
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
 
@@ -76,30 +78,23 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7)
     bad = errors != ""
     good = typed[~bad].astype({"year": "int64", "amount_ore": "int64"})
-    more = schema_failures(good, Payouts, RAW_NAMES)
+    more = schema_failures(good, Payouts, {**RAW_NAMES, "year": "Bokföringsdatum"}, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
-    # The year an unreadable row belongs to: its booking date, else the year its date text
-    # starts with (`2017-13-01`), else the year in its voucher id (`V2017-00123`).
-    # (Worked out for the quarantined rows only: they are few, the export may be large.)
-    date_text = raw.loc[bad, "Bokföringsdatum"].astype("string").str.strip()
-    year = (
-        typed.loc[bad, "year"]
-        .fillna(date_text.str.extract(r"^((?:19|20)\d{2})\D")[0].astype("Int64"))
-        .fillna(voucher[bad].str.extract(r"((?:19|20)\d{2})")[0].astype("Int64"))
-    )
+    year, approp_of_bad, errors = _quarantine_years(raw, typed, bad, errors, good.index)
     quarantine = quarantine_rows(
         "payouts",
         typed.loc[bad, "source_file"],
         typed.loc[bad, "source_line"],
         errors[bad],
         years=year,
-        appropriations=typed.loc[bad, "appropriation"],
+        appropriations=approp_of_bad,
     )
     accepted = good[~bad[good.index]]
+    check_total(accepted["amount_ore"], "payouts")
     merged, conflicts = merge_exports(accepted)
     return ValidatedPayouts(
         valid=merged,
@@ -108,6 +103,59 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
         conflicts=conflicts,
         duplicates_merged=len(accepted) - len(merged) - _conflict_rows(conflicts),
     )
+
+
+_DATE_IN_TEXT = r"(?<!\d)((?:19|20)\d{2})-\d{2}-\d{2}(?!\d)"
+
+
+def _quarantine_years(
+    raw: pd.DataFrame,
+    typed: pd.DataFrame,
+    bad: pd.Series,
+    errors: pd.Series,
+    readable: pd.Index,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The budget year and appropriation each unreadable row may change, and its reasons.
+
+    A quarantined row must make its year `incomplete`, so its year is looked for hard:
+    its booking date; else a year standing in its date text (`2017-13-01`, `1/3/2017`); else,
+    for a record whose fields do not line up, a date anywhere in the line (a payout row
+    holds one date, its booking date). Such a record's `Anslag` cannot be trusted, so
+    it may be any appropriation's. When no year is found, the row counts against the
+    earliest year its file's readable rows touch, which makes that year and every later
+    one `incomplete`, and the reason says so. Worked out for the quarantined rows only:
+    they are few, the export may be large.
+    """
+    date_text = raw.loc[bad, "Bokföringsdatum"].astype("string").str.strip()
+    year = typed.loc[bad, "year"].fillna(
+        date_text.str.extract(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")[0].astype("Int64")
+    )
+    misaligned = raw.loc[bad, ERROR_COL].astype("string").fillna("") != ""
+    appropriation = typed.loc[bad, "appropriation"].astype("object").mask(misaligned, None)
+    if RAW_COL in raw.columns:
+        line_text = raw.loc[bad, RAW_COL].astype("string").fillna("")
+        found = line_text.str.findall(_DATE_IN_TEXT)
+        one = found.map(lambda ys: int(ys[0]) if len(set(ys)) == 1 else pd.NA).astype("Int64")
+        year = year.mask(misaligned & year.isna(), one)
+    errors = errors.copy()
+    lost = year.isna()
+    if lost.any():
+        file_years = (
+            typed.loc[readable.difference(bad[bad].index)]
+            .groupby("source_file")["year"]
+            .agg(lambda ys: sorted({int(y) for y in ys}))
+        )
+        for idx in lost[lost].index:
+            file = typed.at[idx, "source_file"]
+            years = file_years.get(file, [])
+            if not years:
+                continue  # nothing readable in the file: year unknown, every year incomplete
+            year[idx] = years[0]
+            errors[idx] = (
+                f"{errors[idx]}; its booking date cannot be found, so every year {file}'s "
+                f"readable rows touch ({', '.join(map(str, years))}) is incomplete"
+            )
+    return year, appropriation, errors
 
 
 def _conflict_rows(conflicts: pd.DataFrame) -> int:
@@ -167,8 +215,9 @@ def _same(a: object, b: object) -> bool:
 
 
 def conflict_message(row: pd.Series) -> str:
-    """A sentence naming the voucher, both files and both lines."""
-    return (
+    """A sentence naming the voucher, both files and both lines (a typed voucher id may hold
+    a personal number, and the sentence goes to the event log)."""
+    return scrub(
         f"voucher {row['voucher_id']} appears with different content in {row['file_a']} "
         f"line {row['line_a']} and {row['file_b']} line {row['line_b']} "
         f"(differs in: {row['columns']}); year(s) {', '.join(map(str, row['years']))} cannot be reconciled"

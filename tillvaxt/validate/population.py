@@ -49,9 +49,9 @@ def validate_population(raw: pd.DataFrame) -> Validated:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e1, e2, *errs)
+    errors = fields.row_errors(raw[ERROR_COL], e1, e2, *errs)
     good = typed[errors == ""].astype({"year": "int64", "count": "int64"})
-    more = schema_failures(good, Population, {**RAW_NAMES, "count": "Antal"})
+    more = schema_failures(good, Population, {**RAW_NAMES, "count": "Antal"}, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(

@@ -33,7 +33,7 @@ SURVEY_REQUIRED = ["Löpnummer", "År", "Kommun", *DIMENSIONS.values(), "Stratum
 INDICATOR_PREFIX = "Ind_"
 
 # A positive decimal with a decimal comma, optionally space-grouped: `35,42`, `1 204,5`.
-_WEIGHT_RE = r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?"
+_WEIGHT_RE = r"([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:,([0-9]+))?"
 WEIGHT_EXPECTED = "a weight with decimal comma like '35,42'"
 
 
@@ -133,12 +133,12 @@ def validate_profiles(raw: pd.DataFrame) -> ValidatedProfiles:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e0, *errs)
+    errors = fields.row_errors(raw[ERROR_COL], e0, *errs)
     good = typed[errors == ""]
     latest = good.sort_values(["source_file", "source_line"], kind="stable").drop_duplicates(
         subset=["org_number"], keep="last"
     )
-    more = schema_failures(latest, RecipientProfiles, RAW_NAMES)
+    more = schema_failures(latest, RecipientProfiles, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(
@@ -187,7 +187,7 @@ def validate_survey(raw: pd.DataFrame) -> ValidatedSurvey:
             "source_line": raw[LINE_COL].astype("int64"),
         }
     )
-    errors = fields.join_errors(raw[ERROR_COL], e0, e1, *errs, e2, e3, *ierrs)
+    errors = fields.row_errors(raw[ERROR_COL], e0, e1, *errs, e2, e3, *ierrs)
     good = typed[errors == ""].astype({"year": "int64"})
     content = [c for c in typed.columns if c not in ("source_file", "source_line")]
     ordered = good.sort_values(["source_file", "source_line"], kind="stable")
@@ -202,7 +202,7 @@ def validate_survey(raw: pd.DataFrame) -> ValidatedSurvey:
                 f"'{row['respondent_id']}' already on line {f['source_line']} of {f['source_file']}"
             )
         distinct = distinct[~again]
-    more = schema_failures(distinct, PopulationSurvey, RAW_NAMES)
+    more = schema_failures(distinct, PopulationSurvey, RAW_NAMES, raw)
     errors[more.index] = fields.join_errors(errors[more.index], more)
     bad = errors != ""
     quarantine = quarantine_rows(
