@@ -27,7 +27,7 @@ from tillvaxt.statistics.disclosure import (
 )
 from tillvaxt.statistics.support import PUBLIC_COLUMNS, support_by_group
 from tillvaxt.statistics.survey import COLUMNS as SURVEY_COLUMNS
-from tillvaxt.statistics.survey import survey_estimates
+from tillvaxt.statistics.survey import lonely_strata, survey_estimates
 
 RULE = "statistics_withheld"
 # Digits that could be an organisation or personal identity number never reach a message.
@@ -152,7 +152,8 @@ def guarded_public(protected: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 def guarded_survey(survey: pd.DataFrame, min_answers: int) -> Guarded:
     """Survey estimates; on any failure an empty table with the same columns, and why."""
     try:
-        return Guarded(survey_estimates(survey, min_answers), empty_findings(), {})
+        table = survey_estimates(survey, min_answers)
+        return Guarded(table, empty_findings(), {}, warnings=lonely_strata(survey))
     except Exception as exc:
         why = f"the survey estimates failed ({_why(exc)})"
         empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in SURVEY_COLUMNS})
