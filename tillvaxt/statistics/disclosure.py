@@ -165,7 +165,7 @@ def suppress_year(
     except NoSafePattern as exc:
         why = str(exc)
     if why:
-        sup = (local["recipients"] > 0).to_numpy() | primary
+        sup = np.ones(len(local), dtype=bool)
         rows = []
     final = np.where(primary, reason.to_numpy(), np.where(sup, SECONDARY, ""))
     if why:
@@ -188,7 +188,7 @@ def suppress_year(
 def suppress(cells: pd.DataFrame, rules: DisclosureRules) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`cells` with `suppressed` and `suppression_reason`, and the audit, year by year.
 
-    A year with no safe pattern has every non-empty cell withheld; its cells carry
+    A year with no safe pattern has every cell withheld; its cells carry
     `withheld_because` (the reason, the same on every cell of the year).
     """
     out = cells.copy()
