@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent)]
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from tillvaxt.groups import CATEGORIES, DIMENSIONS  # noqa: E402
 from tillvaxt.statistics.disclosure import DisclosureRules, audit, suppress  # noqa: E402
@@ -83,11 +83,14 @@ def generated_inputs(
     return payouts, profiles, population
 
 
-def tauargus_secondary(cells: pd.DataFrame) -> pd.Series:
+def tauargus_secondary(inputs, cells: pd.DataFrame) -> pd.Series:
     """τ-ARGUS modular's secondary count per table name (table by table, not linked)."""
     from tauargus_check import modular_secondary
 
-    return modular_secondary(cells)
+    from tillvaxt.statistics.support import recipient_nets, with_profiles
+
+    payouts, profiles, _ = inputs
+    return modular_secondary(with_profiles(recipient_nets(payouts), profiles), cells)
 
 
 def measure(
@@ -121,11 +124,14 @@ def measure(
             "withheld_sek": g["withheld_ore"].sum() // 100,
         }
     )
-    table.insert(0, "cells_before_design", all_cells.groupby("table", sort=False).size())
+    before = all_cells.groupby("table", sort=False).size()
+    table = table.reindex(before.index).fillna(0).astype("int64")
+    table.insert(0, "cells_before_design", before)
     if with_tau:
-        table["tau_secondary"] = tauargus_secondary(out).reindex(table.index)
+        table["tau_secondary"] = tauargus_secondary(inputs, out).reindex(table.index)
+        table["tau_secondary"] = table["tau_secondary"].fillna(0).astype("int64")
     total = table.sum(numeric_only=True).to_frame("all tables").T
-    table = pd.concat([table.reindex(all_cells["table"].unique()).fillna(0).astype("int64"), total])
+    table = pd.concat([table, total])
     table.index.name = name
     leaks = int((~result["protected"]).sum())
     print(f"\n## {name}: {len(inputs[0])} payouts")
