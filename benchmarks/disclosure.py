@@ -96,6 +96,7 @@ def tauargus_secondary(inputs, cells: pd.DataFrame) -> pd.Series:
 def measure(
     name: str, inputs, rules: DisclosureRules, with_tau: bool, all_tables: bool = False
 ) -> pd.DataFrame:
+    t_start = time.perf_counter()
     cells = support_cells(*inputs)
     all_cells = cells
     if select_tables is not None and not all_tables:
@@ -138,6 +139,7 @@ def measure(
     print(table.to_string())
     print(
         f"suppression {t1 - t0:.2f} s, audit {t2 - t1:.2f} s, "
+        f"whole support_cells step {t2 - t_start:.2f} s, "
         f"audit rows {len(result)}, under-protected {leaks}"
     )
     return table
@@ -150,6 +152,12 @@ def main() -> None:
     args = parser.parse_args()
     rules = DisclosureRules()
     measure("sample", sample_inputs(), rules, args.tauargus)
+    from tillvaxt.statistics.survey import survey_estimates
+    from tillvaxt.validate.surveys import read_survey, validate_survey
+
+    t0 = time.perf_counter()
+    estimates = survey_estimates(validate_survey(read_survey(RAW)).valid)
+    print(f"survey_estimates on the sample: {len(estimates)} rows, {time.perf_counter() - t0:.2f} s")
     if args.generated_payouts:
         measure("generated", generated_inputs(args.generated_payouts), rules, args.tauargus)
 
