@@ -157,7 +157,9 @@ def main() -> None:
 
     t0 = time.perf_counter()
     estimates = survey_estimates(validate_survey(read_survey(RAW)).valid)
-    print(f"survey_estimates on the sample: {len(estimates)} rows, {time.perf_counter() - t0:.2f} s")
+    print(
+        f"survey_estimates on the sample: {len(estimates)} rows, {time.perf_counter() - t0:.2f} s"
+    )
     if args.generated_payouts:
         measure("generated", generated_inputs(args.generated_payouts), rules, args.tauargus)
 

@@ -156,3 +156,26 @@ def test_profiles_with_unknown_values_only() -> None:
     nonempty = frame[frame["recipients"] > 0]
     assert len(nonempty) and nonempty[list(DIMENSIONS)].isin(["Totalt", MISSING]).all().all()
     assert audit(frame, RULES)["protected"].all()
+
+
+def test_the_statistics_assets_never_fail_and_say_why() -> None:
+    from dagster import AssetCheckResult, build_asset_context
+
+    from assets.statistics import DisclosureConfig, SurveyConfig
+    from assets.statistics import support_cells as cells_asset
+    from assets.statistics import survey_estimates as survey_asset
+
+    # Payouts without an amount column: an internal error, not an input error.
+    payouts = pd.DataFrame({"year": [2020], "instrument": ["UTV"], "org_number": ["5512345678"]})
+    ctx = build_asset_context(partition_key="halland")
+    cells, withheld, check = list(
+        cells_asset(ctx, DisclosureConfig(), payouts, pd.DataFrame(), pd.DataFrame())
+    )
+    assert isinstance(check, AssetCheckResult) and check.passed
+    assert len(cells.value) == 0
+    assert withheld.value["rule"].tolist() == [RULE]
+    assert "5512345678" not in withheld.value["message"].iat[0]
+    table, found = list(
+        survey_asset(build_asset_context(partition_key="halland"), SurveyConfig(), pd.DataFrame())
+    )
+    assert len(table.value) == 0 and found.value["rule"].tolist() == [RULE]
