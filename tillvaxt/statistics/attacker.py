@@ -261,8 +261,14 @@ class ComponentLP:
             return np.inf, None
         raise RuntimeError(f"disclosure audit LP failed: {self.h.modelStatusToString(status)}")
 
-    def cut(self, c: int, direction: int, need: float) -> Cut:
-        """The capacity cut from the LP just solved for (`c`, `direction`): see the module."""
+    def dual_bound(self, c: int, direction: int) -> tuple[float, dict[int, float]]:
+        """`room(x) ≤ const + Σ k_j·x_j` for every pattern x, from the LP just solved.
+
+        The dual solution of the LP stays feasible whatever cells are withheld, so
+        its objective bounds the room of any pattern: a published cell j enters with
+        its capacity times its reduced cost (`inf` for an upward move, which has no
+        bound); the cells the intruder knows (`fix`) enter with nothing.
+        """
         m, kind = self.model, self.kind
         rows = m.rows[kind]
         y = np.asarray(self.h.getSolution().row_dual)
@@ -277,17 +283,31 @@ class ComponentLP:
                 const -= y[i] * row.slack
             for cc, a in row.coef.items():
                 red[cc] -= y[i] * a
-        rhs = need - const
         cap = m.down_capacity(kind)
         coef = {}
         for cc, rc in red.items():
             if cc in self._fixed:
                 continue
-            k = (rc * cap[cc] if rc > 0 else 0.0) + (rhs if rc < -1e-9 else 0.0)
-            k = min(k, rhs)
+            k = (rc * cap[cc] if rc > 0 else 0.0) + (np.inf if rc < -1e-9 else 0.0)
             if k > 1e-9:
                 coef[cc] = k
-        return Cut(coef, rhs)
+        return const, coef
+
+    def cut(self, c: int, direction: int, need: float) -> Cut:
+        """The capacity cut for (`c`, `direction`): its room must reach `need`."""
+        self.room(c, direction)
+        return combine([self.dual_bound(c, direction)], need)
+
+
+def combine(bounds: list[tuple[float, dict[int, float]]], need: float) -> Cut:
+    """`Σ bounds ≥ need` as a cut; coefficients capped at the right-hand side (x is 0/1)."""
+    const = sum(b[0] for b in bounds)
+    total: dict[int, float] = defaultdict(float)
+    for _, coef in bounds:
+        for c, k in coef.items():
+            total[c] += k
+    rhs = need - const
+    return Cut({c: min(k, rhs) for c, k in total.items() if min(k, rhs) > 1e-9}, rhs)
 
 
 def _met(model: YearModel, kind: int, c: int, up: float, down: float) -> bool:
@@ -296,27 +316,6 @@ def _met(model: YearModel, kind: int, c: int, up: float, down: float) -> bool:
         and up >= model.side[kind][c] - _EPS
         and down >= model.side[kind][c] - _EPS
     )
-
-
-def _needed_direction(
-    model: YearModel, kind: int, c: int, up: float, down: float
-) -> tuple[int, float]:
-    """Which side to demand more of, and how much, when a cell is under-protected.
-
-    Amounts of a p%-sensitive cell: whichever side falls short of S. Otherwise the
-    needed width, asked upward (a cell can always grow if its partners can shrink; a
-    count of 1 cannot go down at all) or downward for a count that has room below.
-    """
-    side = model.side[kind][c]
-    if side > 0:
-        if up < side - _EPS:
-            return UP, side
-        return DOWN, side
-    w = model.width[kind][c]
-    cap = model.down_capacity(kind)[c]
-    if kind == AMOUNTS and cap >= w:
-        return DOWN, w
-    return UP, max(w - min(cap, down), w - cap, 1e-9)
 
 
 @dataclass
@@ -391,11 +390,27 @@ class _Component:
         return r
 
     def _fail(self, res: CellResult, c: int, attacker: str, up: float, down: float) -> None:
+        """Mark the cell; with `want_cuts`, a cut for each requirement it misses.
+
+        A side (p%) requirement gives that side's cut; a width requirement the sum of
+        both sides' bounds, `up(x) + down(x) ≥ width`, which every protecting pattern
+        satisfies, so no pattern is excluded that would have been safe.
+        """
         res.protected, res.attacker = False, attacker
-        if self.want_cuts:
-            d, need = _needed_direction(self.model, self.kind, c, up, down)
-            self.lp.room(c, d)
-            self.cuts.append(self.lp.cut(c, d, need))
+        if not self.want_cuts:
+            return
+        m, kind, lp = self.model, self.kind, self.lp
+        side, width = m.side[kind][c], m.width[kind][c]
+        bounds = {}
+        for d in (UP, DOWN):
+            lp.room(c, d)
+            bounds[d] = lp.dual_bound(c, d)
+        if side > 0 and up < side - _EPS:
+            self.cuts.append(combine([bounds[UP]], side))
+        if side > 0 and down < side - _EPS:
+            self.cuts.append(combine([bounds[DOWN]], side))
+        if up + down < width - _EPS:
+            self.cuts.append(combine([bounds[UP], bounds[DOWN]], width))
 
     def run(self, exact: bool, singletons: bool) -> None:
         m, kind = self.model, self.kind
