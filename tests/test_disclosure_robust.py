@@ -15,6 +15,7 @@ from tillvaxt.statistics.disclosure import (
     DisclosureRules,
     audit,
     p_sensitivity,
+    primary_suppression,
     suppress,
 )
 from tillvaxt.statistics.guard import RULE, guarded_public, guarded_survey, protected_support
@@ -179,3 +180,26 @@ def test_the_statistics_assets_never_fail_and_say_why() -> None:
         survey_asset(build_asset_context(partition_key="halland"), SurveyConfig(), pd.DataFrame())
     )
     assert len(table.value) == 0 and found.value["rule"].tolist() == [RULE]
+
+
+def test_a_pattern_failing_the_audit_is_never_published(monkeypatch) -> None:
+    import tillvaxt.statistics.guard as guard
+
+    def careless(cells: pd.DataFrame, rules: DisclosureRules):
+        # An optimiser that forgets secondary suppression: only the primary cells.
+        out = cells.copy()
+        out["suppression_reason"] = primary_suppression(cells, rules)
+        out["suppressed"] = out["suppression_reason"] != ""
+        out["withheld_because"] = ""
+        return out, None
+
+    monkeypatch.setattr(guard, "suppress", careless)
+    payouts, profiles, population = random_inputs(3)
+    result = protected_support(
+        lambda: select_tables(support_cells(payouts, profiles, population), RULES), RULES
+    )
+    cells = result.frame
+    assert result.withheld and all("independent audit" in w for w in result.withheld.values())
+    assert cells.loc[cells["year"].isin(list(result.withheld)), "suppressed"].all()
+    assert audit(cells, RULES)["protected"].all()
+    assert result.under_protected == 0

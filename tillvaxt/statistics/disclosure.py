@@ -164,6 +164,8 @@ def suppress_year(
             why = "the optimiser's pattern failed the independent audit"
     except NoSafePattern as exc:
         why = str(exc)
+    except Exception as exc:  # a solver or numerical failure withholds this year only
+        why = f"the disclosure control failed ({type(exc).__name__})"
     if why:
         sup = np.ones(len(local), dtype=bool)
         rows = []

@@ -100,14 +100,21 @@ def protected_support(
     try:
         cells = build_cells()
         protected, _ = suppress(cells, rules)
-        result = audit(protected, rules)
-        failing = result[~result["protected"]]
-        bad_years = set(protected.loc[failing.index, "year"].astype(int))
-        for year in bad_years:
+        results, bad_years = [], set()
+        for year in sorted(protected["year"].unique()):
             mine = protected["year"] == year
-            protected.loc[mine] = _withhold_all(
-                protected.loc[mine], "the suppression pattern failed the independent audit"
-            )
+            try:
+                result = audit(protected[mine], rules)
+            except Exception as exc:
+                result = None
+                why = f"the independent audit could not run ({_why(exc)})"
+            else:
+                why = "the suppression pattern failed the independent audit"
+                results.append(result)
+            if result is None or not result["protected"].all():
+                bad_years.add(int(year))
+                protected.loc[mine] = _withhold_all(protected.loc[mine], why)
+        result = pd.concat(results) if results else audit(protected.iloc[:0], rules)
         passed = result[~protected.loc[result.index, "year"].isin(bad_years)]
         withheld = withheld_years(protected)
         return Guarded(
