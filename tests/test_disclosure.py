@@ -81,9 +81,10 @@ def test_primary_rules() -> None:
 
 
 def test_hand_worked_pattern_is_reproduced() -> None:
-    # Primary: K×Utrikes (2). Row K then has one suppressed cell → its smallest other
-    # cell K×Inrikes2 (8); column Utrikes → M×Utrikes (9); row M → M×Inrikes2 (6);
-    # column Inrikes2 now has two. The 2×2 rectangle leaves K×Utrikes anywhere in [1, 9]:
+    # Primary: K×Utrikes (2). Its row and column each need a withheld partner, and the
+    # partners theirs: the cheapest pattern (the optimiser's, which a greedy heuristic
+    # also found) is the 2×2 rectangle K/M × Utrikes/Inrikes2.
+    # The rectangle leaves K×Utrikes anywhere in [1, 9]:
     # a withheld cell is never empty, so each of the four is at least 1 (K×Inrikes2 =
     # 10 − K×Utrikes ≥ 1). The amount has no such floor: [0, 10 × 100 kr].
     out, _ = suppress(hand_table(), DisclosureRules())

@@ -15,14 +15,16 @@ Two kinds of intruder are modelled:
   (1) and amount, so its cell is fixed at its true value (`d = 0`). Two singletons each
   know their own value, so each is checked against the other.
 
-The test for singletons is done first against the coalition of all of them at once
-(stronger than any one of them, so passing it passes each); only a cell that fails
-it is checked against each singleton alone, which is the actual rule.
+Organisations are tried in groups: a cell that resists a group pooling what its
+members know resists each of them, so only a group that breaks the cell is split, down
+to the one organisation that does. Most questions are settled without an LP at all,
+by the feasible points earlier LPs found (`_Component`).
 
 When a cell is not protected, the LP's duals give a Fischetti–Salazar capacity cut
 `Σ k_c·x_c ≥ R` over the suppression variables `x` of *all* cells (published ones
 included): any pattern that protects the cell must satisfy it, because the dual
-solution stays feasible for every pattern. `tillvaxt.statistics.optimal` adds these
+solution stays feasible for every pattern (a width requirement sums the bounds of
+both directions). `tillvaxt.statistics.optimal` adds these
 cuts lazily to its MILP.
 
 Amounts are solved in thousands of kronor (1e5 öre), so HiGHS's absolute
