@@ -33,8 +33,11 @@ tolerances are far below one öre.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 import highspy
 import numpy as np
@@ -48,6 +51,28 @@ _EPS = 1e-6
 _INF = highspy.kHighsInf
 UP, DOWN = 1, -1
 BIG = 1e9  # "unbounded": a billion recipients, or 10¹⁴ kronor
+
+
+@cache
+def _quiet_first_highs() -> None:
+    """HiGHS prints its banner to the process's stdout once, on the first instance;
+    make that instance with stdout pointed at /dev/null, so the CLI's output stays ours."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _highs() -> highspy.Highs:
+    _quiet_first_highs()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass
@@ -219,8 +244,7 @@ class ComponentLP:
         lp.a_matrix_.start_ = np.searchsorted(ci_s, np.arange(ncol + 1)).astype(np.int32)
         lp.a_matrix_.index_ = np.array(ri, dtype=np.int32)[order]
         lp.a_matrix_.value_ = np.array(vals, dtype="float64")[order]
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.h = _highs()
         self.h.setOptionValue("presolve", "off")
         self.h.passModel(lp)
         self._cost = np.zeros(ncol)
