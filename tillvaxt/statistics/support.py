@@ -4,7 +4,8 @@ A *cell* is one combination of year, instrument (or `Alla`) and group values, wh
 dimension not in the cell's table is `Totalt`. The tables are: the grand total, every
 one-way margin, every two-way cross with `kon`, and `kon × bakgrund × utbildning`.
 All tables share their margins (the `kon = K` cell is the same cell in every table
-that has it), which is what the disclosure control has to respect.
+that has it), which is what the disclosure control has to respect. Which of these
+tables are published is decided afterwards, in `tillvaxt.statistics.design`.
 
 Recipients are organisations whose net payouts in the year (per instrument, or over all
 instruments for `Alla`) are above zero, from every funding source, as in
