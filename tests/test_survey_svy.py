@@ -125,3 +125,33 @@ def test_a_single_respondent_stratum_adds_its_score_squared_and_is_reported() ->
         "2021 Ind_X: stratum B has one respondent; "
         "its variance is centred at the grand mean (lonely.psu = adjust)"
     ]
+
+
+def test_a_single_respondent_stratum_is_treated_as_svy_center_and_r_adjust() -> None:
+    frame = synthetic_survey()
+    frame["stratum"] = frame["stratum"].astype(object)
+    frame.loc[frame.index[frame["Ind_Sysselsatt"].notna()][0], "stratum"] = "S9"
+    out = survey_estimates(frame, min_answers=1)
+    for group in ({}, {"kon": "K"}):
+        row = our_row(out, group)
+        answered = frame[frame["Ind_Sysselsatt"].notna()]
+        mask = group_mask(answered, group)
+        data = pl.DataFrame(
+            {
+                "stratum": answered["stratum"].astype(str).to_numpy(),
+                "weight": answered["weight"].to_numpy(dtype="float64"),
+                "y": answered["Ind_Sysselsatt"].to_numpy(dtype="float64"),
+                "g": np.where(mask, "in", "out"),
+            }
+        )
+        design = svy.Design(stratum="stratum", wgt="weight", singleton="center")
+        got = svy.Sample(data, design).estimation.prop("y", by="g").to_polars()
+        ref = got.filter((pl.col("g") == "in") & (pl.col("y") == 1.0)).to_dicts()[0]
+        for ours, theirs in (
+            ("estimate", "est"),
+            ("standard_error", "se"),
+            ("ci_low", "lci"),
+            ("ci_high", "uci"),
+        ):
+            assert row[ours] == pytest.approx(ref[theirs], abs=1e-9), (group, ours)
+    assert any("stratum S9 has one respondent" in w for w in lonely_strata(frame))
