@@ -163,9 +163,7 @@ def solve_year(
                 continue
             cuts_added.add(key)
             if sum(k for c, k in cut.coef.items() if sup[c]) >= cut.rhs - 1e-7:
-                # The LP says the pattern is safe in this direction, yet protection fails
-                # (a width split across sides): ask for the whole need upward instead.
-                continue
+                continue  # met within tolerance: it would not move the MILP
             rows.add(cut.coef, cut.rhs)
             new += 1
         if not new:
