@@ -33,7 +33,7 @@ from pipelines.resources import TillvaxtSettings
 from tillvaxt.reconcile.balances import decision_balances as balances_table
 from tillvaxt.rules import RULES
 from tillvaxt.rules import payout_exceptions as run_rules
-from tillvaxt.rules.findings import ERROR
+from tillvaxt.rules.findings import ERROR, concat_findings
 from tillvaxt.rules.matching import with_decision
 from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
 
@@ -92,6 +92,8 @@ def payout_exceptions(
     quarantine: pd.DataFrame,
     eu_projects: pd.DataFrame,
     eu_projects_quarantine: pd.DataFrame,
+    support_withheld: pd.DataFrame,
+    survey_withheld: pd.DataFrame,
     settings: TillvaxtSettings,
 ):
     delivered = len(eu_projects) > 0 or len(eu_projects_quarantine) > 0
@@ -99,6 +101,8 @@ def payout_exceptions(
     table = run_rules(
         payouts, decisions, quarantine, eu_projects if delivered else None, settings.region()
     )
+    # The statistics' own findings (a table withheld whole, and why).
+    table = concat_findings([table, support_withheld, survey_withheld])
     counts = table["rule"].value_counts()
     yield Output(
         table,

@@ -2,8 +2,11 @@
 
 The readers and validators of the three sources sit here with the statistics they
 feed (ingest and validated groups, like the other sources). The disclosure audit is a
-blocking check on `support_cells`: when it fails, nothing downstream (the published
-`support_by_group`) is materialised.
+blocking check on `support_cells`; but the statistics never stop the run: a year
+without a safe pattern, a pattern failing the audit, or any exception in the
+statistics code withholds the table (or the year) instead, says why in the metadata,
+and emits a `statistics_withheld` finding (`support_withheld`, `survey_withheld`,
+which `payout_exceptions` includes). So the audit check passes on what is published.
 """
 
 import pandas as pd
@@ -11,6 +14,7 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSpec,
     AssetExecutionContext,
+    AssetOut,
     Config,
     MetadataValue,
     Output,
@@ -26,11 +30,11 @@ from assets._sources import (
 )
 from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
-from tillvaxt.statistics.disclosure import DisclosureRules, audit, suppress
-from tillvaxt.statistics.support import support_by_group as public_table
+from tillvaxt.statistics.design import select_tables
+from tillvaxt.statistics.disclosure import DEFAULT_TIME_LIMIT, DisclosureRules
+from tillvaxt.statistics.guard import guarded_public, guarded_survey, protected_support
 from tillvaxt.statistics.support import support_cells as true_cells
 from tillvaxt.statistics.survey import MIN_ANSWERS
-from tillvaxt.statistics.survey import survey_estimates as estimates
 from tillvaxt.validate.population import read_population, validate_population
 from tillvaxt.validate.surveys import (
     read_profiles,
@@ -45,6 +49,8 @@ class DisclosureConfig(Config):
 
     frequency_threshold: int = 3
     p_percent: float = 10.0
+    # Seconds the optimiser may spend on one year; after that the year is withheld whole.
+    time_limit_s: float = DEFAULT_TIME_LIMIT
 
 
 class SurveyConfig(Config):
@@ -135,22 +141,34 @@ def population(raw_population: pd.DataFrame):
     yield nothing_lost("population", v, 0)
 
 
-@asset(
+WITHHELD_DESCRIPTION = (
+    "statistics_withheld findings (payout_exceptions' columns): which statistics table "
+    "or year is withheld whole, and why; empty when everything is published."
+)
+
+
+@multi_asset(
     partitions_def=REGIONS,
     group_name="statistics",
-    kinds={"pandas"},
-    description=(
-        "Every cell of the linked support tables with its true values, primary and secondary "
-        "suppression and the reason; internal, never published."
-    ),
+    outs={
+        "support_cells": AssetOut(
+            kinds={"pandas"},
+            description=(
+                "Every cell of the linked support tables with its true values, primary and "
+                "secondary suppression and the reason; internal, never published."
+            ),
+        ),
+        "support_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
+    },
     check_specs=[
         AssetCheckSpec(
             "disclosure_audit",
             asset="support_cells",
             blocking=True,
             description=(
-                "independent LP audit: no sensitive cell published, every suppressed cell's "
-                "feasibility interval wide enough"
+                "independent LP audit (outsider and every organisation alone in a withheld "
+                "cell): no sensitive cell published, every withheld cell's feasibility "
+                "interval wide enough; a year that fails is withheld whole, never published"
             ),
         )
     ],
@@ -162,18 +180,41 @@ def support_cells(
     profiles: pd.DataFrame,
     population: pd.DataFrame,
 ):
-    rules = DisclosureRules(config.frequency_threshold, config.p_percent)
-    cells, _ = suppress(true_cells(payouts, profiles, population), rules)
-    result = audit(cells, rules)
+    try:
+        rules = DisclosureRules(config.frequency_threshold, config.p_percent, config.time_limit_s)
+    except ValueError as exc:
+        context.log.warning(f"disclosure: {exc}; using the defaults")
+        rules = DisclosureRules()
+    result = protected_support(
+        lambda: select_tables(true_cells(payouts, profiles, population), rules),
+        rules,
+        sorted({int(y) for y in payouts["year"].dropna()}) if "year" in payouts else [],
+    )
+    cells = result.frame
     counts = cells["suppression_reason"].replace("", "published").value_counts().to_dict()
-    yield Output(cells, metadata={"cells": len(cells), **{k: int(v) for k, v in counts.items()}})
-    failing = result[~result["protected"]]
+    withheld = {str(k): v for k, v in result.withheld.items()}
+    yield Output(
+        cells,
+        "support_cells",
+        metadata={
+            "cells": len(cells),
+            **{k: int(v) for k, v in counts.items()},
+            "published_non_empty": int(((cells["recipients"] > 0) & ~cells["suppressed"]).sum())
+            if len(cells)
+            else 0,
+            "withheld_years": MetadataValue.json(withheld),
+            "seconds": round(result.seconds, 2),
+        },
+    )
+    yield Output(result.findings, "support_withheld", metadata={"rows": len(result.findings)})
     yield AssetCheckResult(
         check_name="disclosure_audit",
-        passed=failing.empty,
+        asset_key="support_cells",
+        passed=result.under_protected == 0,
         metadata={
-            "suppressed_cells_audited": len(result),
-            "under_protected": len(failing),
+            "suppressed_cells_audited": result.audited,
+            "under_protected": result.under_protected,
+            "withheld_years": MetadataValue.json(withheld),
             "rules": f"frequency < {rules.frequency_threshold}, p = {rules.p_percent} %",
         },
     )
@@ -186,33 +227,45 @@ def support_cells(
     description="Recipients and net SEK by gender × background, education, income and age, disclosure-controlled.",
 )
 def support_by_group(context: AssetExecutionContext, support_cells: pd.DataFrame) -> pd.DataFrame:
-    table = public_table(support_cells)
+    table, why = guarded_public(support_cells)
     context.add_output_metadata(
         {
             "rows": len(table),
             "published_cells": int((~table["suppressed"]).sum()),
             "suppressed_cells": int(table["suppressed"].sum()),
+            **({"withheld_because": why} if why else {}),
         }
     )
     return table
 
 
-@asset(
+@multi_asset(
     partitions_def=REGIONS,
     group_name="statistics",
-    kinds={"pandas"},
-    description="Weighted survey proportions per indicator, year and group with design-based 95 % intervals.",
+    outs={
+        "survey_estimates": AssetOut(
+            kinds={"pandas"},
+            description=(
+                "Weighted survey proportions per indicator, year and group with design-based "
+                "95 % intervals (domain degrees of freedom, Korn–Graubard at 0 and 1)."
+            ),
+        ),
+        "survey_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
+    },
 )
-def survey_estimates(
-    context: AssetExecutionContext, config: SurveyConfig, survey: pd.DataFrame
-) -> pd.DataFrame:
-    table = estimates(survey, config.min_answers)
-    context.add_output_metadata(
-        {
+def survey_estimates(context: AssetExecutionContext, config: SurveyConfig, survey: pd.DataFrame):
+    result = guarded_survey(survey, config.min_answers)
+    table = result.frame
+    yield Output(
+        table,
+        "survey_estimates",
+        metadata={
             "rows": len(table),
             "published_cells": int((~table["suppressed"]).sum()),
             "suppressed_cells": int(table["suppressed"].sum()),
             "indicators": MetadataValue.text(", ".join(sorted(table["indicator"].unique()))),
-        }
+            "withheld": MetadataValue.json({str(k): v for k, v in result.withheld.items()}),
+            "warnings": MetadataValue.json(result.warnings),
+        },
     )
-    return table
+    yield Output(result.findings, "survey_withheld", metadata={"rows": len(result.findings)})

@@ -81,16 +81,19 @@ def test_primary_rules() -> None:
 
 
 def test_hand_worked_pattern_is_reproduced() -> None:
-    # Primary: K×Utrikes (2). Row K then has one suppressed cell → its smallest other
-    # cell K×Inrikes2 (8); column Utrikes → M×Utrikes (9); row M → M×Inrikes2 (6);
-    # column Inrikes2 now has two. The 2×2 rectangle leaves K×Utrikes anywhere in [0, 10].
+    # Primary: K×Utrikes (2). Its row and column each need a withheld partner, and the
+    # partners theirs: the cheapest pattern (the optimiser's, which a greedy heuristic
+    # also found) is the 2×2 rectangle K/M × Utrikes/Inrikes2.
+    # The rectangle leaves K×Utrikes anywhere in [1, 9]:
+    # a withheld cell is never empty, so each of the four is at least 1 (K×Inrikes2 =
+    # 10 − K×Utrikes ≥ 1). The amount has no such floor: [0, 10 × 100 kr].
     out, _ = suppress(hand_table(), DisclosureRules())
     assert suppressed_cells(out) == {("K", UT), ("K", IN), ("M", UT), ("M", IN)}
     assert out.loc[out["suppressed"], "suppression_reason"].tolist().count(FREQUENCY) == 1
     result = audit(out, DisclosureRules(), exact=True)
     assert result["protected"].all() and result["interval_exact"].all()
     k_ut = out[(out["kon"] == "K") & (out["bakgrund"] == UT)].index[0]
-    assert (result.at[k_ut, "recipients_low"], result.at[k_ut, "recipients_high"]) == (0, 10)
+    assert (result.at[k_ut, "recipients_low"], result.at[k_ut, "recipients_high"]) == (1, 9)
     assert (result.at[k_ut, "paid_low_ore"], result.at[k_ut, "paid_high_ore"]) == (0, 10 * KRONOR)
 
 

@@ -25,7 +25,7 @@ def test_one_non_blocking_check_per_rule() -> None:
     checks = graph.asset_check_keys
     for rule in RULES:
         assert AssetCheckKey(AssetKey("payout_exceptions"), rule) in checks
-    assert len(RULES) == 14
+    assert len(RULES) == 15  # the 14 payout and decision rules + statistics_withheld
     assert AssetCheckKey(AssetKey("decision_balances"), "every_krona_accounted") in checks
     assert AssetCheckKey(AssetKey("eu_projects"), "nothing_lost") in checks
     specs = {s.name: s for s in defs.resolve_assets_def("payout_exceptions").check_specs}

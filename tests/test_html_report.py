@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.test_workbook import seed_tables
@@ -73,3 +74,51 @@ def test_page_renders_tables_and_chart_in_headless_chromium(tmp_path: Path) -> N
     svg = dom[dom.index("<svg") : dom.index("</svg>")]
     assert "Utbetalt per insats och år" in svg
     assert svg.count("<path") > 5  # the bars were drawn
+
+
+def _group_rows() -> pd.DataFrame:
+    rows = []
+    cells = {
+        ("K", "Totalt"): (40, 1_000_000),
+        ("M", "Totalt"): (50, 2_000_000),
+        ("Totalt", "Svensk bakgrund"): (70, 2_400_000),
+        ("Totalt", "Utrikes född"): (None, None),  # withheld
+        ("K", "Svensk bakgrund"): (30, 700_000),
+        ("K", "Utrikes född"): (None, None),
+        ("M", "Svensk bakgrund"): (None, None),
+        ("Totalt", "Totalt"): (90, 3_000_000),
+    }
+    for (kon, bak), (n, paid) in cells.items():
+        rows.append(
+            {"year": 2017, "instrument": "Alla", "kon": kon, "bakgrund": bak}
+            | dict.fromkeys(["utbildning", "inkomstklass", "aldersgrupp"], "Totalt")
+            | {
+                "recipients": n,
+                "paid_sek": paid,
+                "representation_ratio": None if n is None else n / 45,
+                "suppressed": n is None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_group_charts_draw_every_published_cell_and_the_page_explains_dots() -> None:
+    from tillvaxt.report.charts import group_svg
+    from tillvaxt.report.html import statistics_note
+
+    for value in ("paid_sek", "representation_ratio"):
+        svg = group_svg(_group_rows(), 2017, value, "Utbetalt")
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        # Every published cell: the kön and bakgrund margins and the published cross cell;
+        # not the grand total, not the three withheld cells.
+        bars = [t for t in labels if not t[0].isdigit() and t != "Utbetalt"]
+        assert bars == [
+            "K",
+            "M",
+            "Svensk bakgrund",
+            "K, Svensk bakgrund",
+            "(3 skyddade eller tomma celler visas inte)",
+        ]
+    note = statistics_note("support_by_group", _group_rows())
+    assert note.startswith("..") and "3 av 8 celler" in note
+    assert "frekvensregeln" in note and "p%-regeln" in note and "sekundär" in note

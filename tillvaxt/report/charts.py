@@ -87,16 +87,16 @@ def group_svg(group: pd.DataFrame, year: int, value: str, title: str) -> str | N
             frame = frame[pd.to_numeric(frame["recipients"], errors="coerce").fillna(0) > 0]
         return frame.dropna(subset=[value])
 
-    g = _all_margins(base, ("kon", "bakgrund"))
-    g = shown(g[(g["kon"] != "Totalt") & (g["bakgrund"] != "Totalt")])
-    if g.empty:
-        # The cross is protected by disclosure control: draw its published margins instead.
-        kon = shown(_all_margins(base, ("kon",)))
-        bak = shown(_all_margins(base, ("bakgrund",)))
-        g = pd.concat([kon[kon["kon"] != "Totalt"], bak[bak["bakgrund"] != "Totalt"]])
-        title = f"{title} (marginaler; korstabellens celler är skyddade)"
-    if g.empty:
-        return None
+    # Every published cell of the kön × bakgrund table and of its margins (not the
+    # grand total): a withheld cross cell leaves its margins to tell the story.
+    g = shown(_all_margins(base, ("kon", "bakgrund")))
+    g = g[(g["kon"] != "Totalt") | (g["bakgrund"] != "Totalt")]
+    depth = (g["kon"] != "Totalt").astype(int) + (g["bakgrund"] != "Totalt").astype(int)
+    order = depth * 10 + (g["kon"] == "Totalt").astype(int)
+    g = g.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")
+    hidden = len(_all_margins(base, ("kon", "bakgrund"))) - 1 - len(g)
+    if hidden > 0:
+        title = f"{title}\n({hidden} skyddade eller tomma celler visas inte)"
     labels = [
         ", ".join(x for x in (k, b) if x != "Totalt")
         for k, b in zip(g["kon"], g["bakgrund"], strict=True)

@@ -75,6 +75,26 @@ def table_html(frame: pd.DataFrame, table_id: str) -> str:
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def statistics_note(name: str, rows: pd.DataFrame) -> str | None:
+    """One sentence under a statistics table: what `..` means there, which rules, how many."""
+    if "suppressed" not in rows.columns or name not in ("support_by_group", "survey_estimates"):
+        return None
+    flags = rows["suppressed"].fillna(False).astype(bool)
+    hidden, total = int(flags.sum()), len(rows)
+    if name == "survey_estimates":
+        return (
+            f"{SUPPRESSED} betyder att skattningen bygger på färre än 41 svar "
+            f"(SCB:s regel för ULF) och inte redovisas: {hidden} av {total} rader."
+        )
+    return (
+        f"{SUPPRESSED} betyder att uppgiften skyddas för att ingen enskild mottagare ska kunna "
+        f"röjas: {hidden} av {total} celler, antingen för att cellen har färre än 3 mottagare "
+        "(frekvensregeln) eller den största mottagarens belopp kan uppskattas inom 10 % "
+        "(p%-regeln), eller för att cellen annars kunde räknas fram ur publicerade summor "
+        "(sekundär skyddsåtgärd); antal per regel finns i körningens metadata."
+    )
+
+
 def report_html(
     year: int, tables: dict[str, pd.DataFrame], run: RunInfo, charts: dict[str, str]
 ) -> str:
@@ -103,7 +123,11 @@ def report_html(
     for name, title, columns in REPORT_SECTIONS:
         if name in tables:
             parts.append(f"<h2>{escape(title)}</h2>")
-            parts.append(table_html(year_rows(tables[name], year, columns), name))
+            rows = year_rows(tables[name], year, columns)
+            note = statistics_note(name, rows)
+            if note:
+                parts.append(f'<p class="note" id="{name}_note">{escape(note)}</p>')
+            parts.append(table_html(rows, name))
     rules = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in run.rules)
     hashes = "".join(
         f"<tr><td>{escape(k)}</td><td><code>{escape(v)}</code></td></tr>"

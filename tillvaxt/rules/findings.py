@@ -47,6 +47,10 @@ RULES: dict[str, tuple[str, str]] = {
         WARNING,
         "the EU project does not cover the county or the decision's period",
     ),
+    "statistics_withheld": (
+        WARNING,
+        "a statistics table (or one year of it) is withheld whole; the message says why",
+    ),
 }
 
 FINDING_COLUMNS = [

@@ -4,7 +4,8 @@ A *cell* is one combination of year, instrument (or `Alla`) and group values, wh
 dimension not in the cell's table is `Totalt`. The tables are: the grand total, every
 one-way margin, every two-way cross with `kon`, and `kon × bakgrund × utbildning`.
 All tables share their margins (the `kon = K` cell is the same cell in every table
-that has it), which is what the disclosure control has to respect.
+that has it), which is what the disclosure control has to respect. Which of these
+tables are published is decided afterwards, in `tillvaxt.statistics.design`.
 
 Recipients are organisations whose net payouts in the year (per instrument, or over all
 instruments for `Alla`) are above zero, from every funding source, as in
@@ -72,15 +73,25 @@ def _grid(pairs: pd.DataFrame, spec: tuple[str, ...]) -> pd.DataFrame:
 
 
 def group_cells(recipients: pd.DataFrame) -> pd.DataFrame:
-    """Recipients, net öre and the two largest contributions for every cell of every table."""
+    """Recipients, net öre and the two largest contributions for every cell of every table.
+
+    `sole_recipient` is, for a cell of exactly one recipient, an opaque number for that
+    organisation (its rank among the run's organisations, never the organisation number),
+    and −1 otherwise: the disclosure audit needs to know which withheld cells one
+    organisation knows by itself.
+    """
     pairs = recipients[["year", "instrument"]].drop_duplicates()
+    codes = {o: i for i, o in enumerate(sorted(recipients["org_number"].unique()))}
+    recipients = recipients.assign(_org=recipients["org_number"].map(codes).astype("int64"))
     frames = []
     for spec in table_specs():
         keys = ["year", "instrument", *spec]
         ranked = recipients.sort_values("net_ore", ascending=False, kind="stable")
         ranked = ranked.assign(_rank=ranked.groupby(keys).cumcount())
         agg = ranked.groupby(keys, as_index=False).agg(
-            recipients=("org_number", "nunique"), paid_ore=("net_ore", "sum")
+            recipients=("org_number", "nunique"),
+            paid_ore=("net_ore", "sum"),
+            sole_recipient=("_org", "min"),
         )
         # Nullable integers before the merges: money never passes through float.
         agg = agg.astype({"recipients": "Int64", "paid_ore": "Int64"})
@@ -93,6 +104,8 @@ def group_cells(recipients: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     for c in ("recipients", "paid_ore", "top1_ore", "top2_ore"):
         out[c] = out[c].fillna(0).astype("int64")
+    out["sole_recipient"] = out["sole_recipient"].where(out["recipients"] == 1, -1)
+    out["sole_recipient"] = out["sole_recipient"].fillna(-1).astype("int64")
     return out
 
 

@@ -1,7 +1,7 @@
 """Weighted proportions from the population survey, with design-based 95 % intervals.
 
-For each year, each `Ind_` indicator and each group (overall, by `kon`, and `kon` ×
-each other dimension) the estimate is the weighted share answering 1 among those who
+For each year, each `Ind_` indicator and each group (overall, every one-way margin, and
+`kon` × each other dimension) the estimate is the weighted share answering 1 among those who
 answered the item. The design is stratified (`Stratum`) with the respondent as the
 sampling unit and `Vikt` as the weight, sampled with replacement within strata (no
 finite-population correction). The standard error is the Taylor-linearised one for a
@@ -10,8 +10,19 @@ variance computation, those outside the group contributing zero, so the group's 
 sample size is random as it is in the design. The 95 % interval is built on the
 logit scale, `logit(p) ± t · SE / (p(1 − p))` with `t` from Student's t on
 (respondents − strata) degrees of freedom, and transformed back, so it lies within
-[0, 1]; this is also what samplics does. When every answer in the group is the same
-(p = 0 or 1) the linearised SE is 0 and the interval is the point itself.
+[0, 1]; this is what R's `svyciprop(method = "logit")` and svy do. As they do, `t`
+has the *domain's own* degrees of freedom: its respondents minus the strata
+represented among them.
+
+When every answer in the group is the same (p = 0 or 1) the linearised SE is 0 and
+a logit interval does not exist; the interval is then Korn–Graubard's (R's
+`method = "beta"`): Clopper–Pearson on the effective sample size, here the domain's
+respondents scaled by `(t(n − 1) / t(df))²`, e.g. [0, 0.0494] for 0 of 73.
+
+A stratum with a single respondent has no within-stratum variance. It is treated as
+R's `options(survey.lonely.psu = "adjust")` does: its one score is centred at the
+sample's grand mean (0 for linearised scores) instead of its own, so it adds its
+square rather than nothing; `lonely_strata` lists such strata for the metadata.
 
 An estimate on fewer than `min_answers` (default 41, Statistics Sweden's rule for
 ULF) answers is not published: the row stays, with `suppressed` true and its numbers empty.
@@ -23,6 +34,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.stats import beta
 from scipy.stats import t as student
 
 from tillvaxt.groups import DIMENSIONS, MISSING, TOTAL
@@ -44,8 +56,8 @@ COLUMNS = [
 
 
 def group_specs() -> list[tuple[str, ...]]:
-    """Overall, by kon, and kon × each other dimension."""
-    return [(), ("kon",), *[("kon", d) for d in DIMS if d != "kon"]]
+    """Overall, every one-way margin, and kon × each other dimension."""
+    return [(), *[(d,) for d in DIMS], *[("kon", d) for d in DIMS if d != "kon"]]
 
 
 def domain_proportion(
@@ -54,7 +66,8 @@ def domain_proportion(
     """Weighted proportion of `y` in the domain and its Taylor-linearised standard error.
 
     `y`, `w`, `stratum` are the respondents who answered the item; `domain` is True for
-    those in the group. Strata with a single respondent add nothing to the variance.
+    those in the group. A stratum with a single respondent adds its score squared
+    (R's `lonely.psu = "adjust"`; see the module).
     """
     d = domain.astype("float64")
     wd = w * d
@@ -67,7 +80,38 @@ def domain_proportion(
         n_h = len(zh)
         if n_h > 1:
             var += n_h / (n_h - 1) * float(((zh - zh.mean()) ** 2).sum())
+        else:
+            var += float(zh[0] ** 2)
     return p, math.sqrt(var)
+
+
+def domain_df(stratum: np.ndarray, domain: np.ndarray) -> int:
+    """Degrees of freedom of a domain: its respondents minus the strata they are in."""
+    return int(domain.sum()) - len(np.unique(stratum[domain]))
+
+
+def korn_graubard(p: float, n: int, df: int, level: float = 0.95) -> tuple[float, float]:
+    """Korn–Graubard interval for an estimate of 0 or 1 (no variance to build on)."""
+    alpha = 1 - level
+    n_eff = n * (student.ppf(alpha / 2, n - 1) / student.ppf(alpha / 2, max(df, 1))) ** 2
+    if p <= 0.0:
+        return 0.0, float(beta.ppf(1 - alpha / 2, 1, n_eff))
+    return float(beta.ppf(alpha / 2, n_eff, 1)), 1.0
+
+
+def lonely_strata(survey: pd.DataFrame) -> list[str]:
+    """Per year and indicator, the strata with a single respondent who answered it."""
+    out = []
+    for year, yr in survey.groupby("year", sort=True):
+        for col in indicator_columns(yr):
+            counts = yr.loc[yr[col].notna(), "stratum"].astype("str").value_counts()
+            single = sorted(counts[counts == 1].index)
+            if single:
+                out.append(
+                    f"{int(year)} {col}: stratum {', '.join(single)} has one respondent; "
+                    "its variance is centred at the grand mean (lonely.psu = adjust)"
+                )
+    return out
 
 
 def logit_interval(p: float, se: float, df: int, level: float = 0.95) -> tuple[float, float]:
@@ -94,7 +138,6 @@ def survey_estimates(survey: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd
             y = answered[col].to_numpy(dtype="float64")
             w = answered["weight"].to_numpy(dtype="float64")
             strata = answered["stratum"].to_numpy(dtype="str")
-            df = len(answered) - len(np.unique(strata))
             for spec in group_specs():
                 keys = answered[list(spec)] if spec else None
                 groups = (
@@ -120,7 +163,11 @@ def survey_estimates(survey: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd
                     }
                     if n >= min_answers:
                         p, se = domain_proportion(y, w, strata, mask)
-                        lo, hi = logit_interval(p, se, df)
+                        df = domain_df(strata, mask)
+                        if p <= 0.0 or p >= 1.0:
+                            lo, hi = korn_graubard(p, n, df)
+                        else:
+                            lo, hi = logit_interval(p, se, max(df, 1))
                         row |= {"estimate": p, "standard_error": se, "ci_low": lo, "ci_high": hi}
                     else:
                         row["n"] = None

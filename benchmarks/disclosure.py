@@ -1,0 +1,168 @@
+"""Benchmark: disclosure control of `support_by_group` on the sample and on a larger generated set.
+
+    uv run python benchmarks/disclosure.py [--generated-payouts 3000] [--tauargus]
+
+Per table (summed over years and instruments) it prints: cells, non-empty cells,
+primary (frequency or p%), secondary, non-empty published, withheld SEK; and the
+seconds of the whole suppression and of the independent audit (the tables are linked,
+so suppression is one problem per year, not one per table). With `--tauargus` it adds
+τ-ARGUS modular's secondary count, run table by table on the same primary cells
+(pytauargus, a dev dependency; τ-ARGUS has no linked-table mode, so its count is a
+lower bound for a linked pattern, not a safe pattern itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from tillvaxt.groups import CATEGORIES, DIMENSIONS  # noqa: E402
+from tillvaxt.statistics.disclosure import DisclosureRules, audit, suppress  # noqa: E402
+
+try:
+    from tillvaxt.statistics.design import select_tables
+except ImportError:  # the code before the table design existed
+    select_tables = None
+from tillvaxt.statistics.support import support_cells  # noqa: E402
+
+RAW = HERE.parent / "data" / "raw"
+
+
+def sample_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from tillvaxt.validate.payouts import read_payouts, validate_payouts
+    from tillvaxt.validate.population import read_population, validate_population
+    from tillvaxt.validate.surveys import read_profiles, validate_profiles
+
+    return (
+        validate_payouts(read_payouts(RAW)).valid,
+        validate_profiles(read_profiles(RAW)).valid,
+        validate_population(read_population(RAW)).valid,
+    )
+
+
+def generated_inputs(
+    n_payouts: int, seed: int = 11
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Three years, four instruments, ~n/3 organisations, skewed profiles, 10 % unknown."""
+    rng = np.random.default_rng(seed)
+    n_orgs = max(30, n_payouts // 3)
+    orgs = np.array([f"55{i:08d}" for i in range(n_orgs)])
+    payouts = pd.DataFrame(
+        {
+            "year": rng.choice([2020, 2021, 2022], n_payouts),
+            "instrument": rng.choice(
+                ["UTV", "PROJ", "EUMED", "FOU"], n_payouts, p=[0.5, 0.3, 0.1, 0.1]
+            ),
+            "org_number": rng.choice(orgs, n_payouts),
+            "amount_ore": (rng.lognormal(11, 1.2, n_payouts).astype("int64") + 1_000) * 100,
+        }
+    )
+    profiles = pd.DataFrame({"org_number": orgs[: int(n_orgs * 0.9)]})
+    for d in DIMENSIONS:
+        cats = [*CATEGORIES[d], None]
+        p = np.linspace(3, 1, len(cats))
+        profiles[d] = rng.choice(np.array(cats, dtype=object), len(profiles), p=p / p.sum())
+    population = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2022] * 2,
+            "kon": ["K"] * 3 + ["M"] * 3,
+            "bakgrund": ["Svensk bakgrund"] * 6,
+            "utbildning": ["Gymnasial"] * 6,
+            "aldersgrupp": ["30-44"] * 6,
+            "count": [400, 410, 420, 600, 590, 580],
+        }
+    )
+    return payouts, profiles, population
+
+
+def tauargus_secondary(inputs, cells: pd.DataFrame) -> pd.Series:
+    """τ-ARGUS modular's secondary count per table name (table by table, not linked)."""
+    from tauargus_check import modular_secondary
+
+    from tillvaxt.statistics.support import recipient_nets, with_profiles
+
+    payouts, profiles, _ = inputs
+    return modular_secondary(with_profiles(recipient_nets(payouts), profiles), cells)
+
+
+def measure(
+    name: str, inputs, rules: DisclosureRules, with_tau: bool, all_tables: bool = False
+) -> pd.DataFrame:
+    t_start = time.perf_counter()
+    cells = support_cells(*inputs)
+    all_cells = cells
+    if select_tables is not None and not all_tables:
+        cells = select_tables(cells, rules)
+    t0 = time.perf_counter()
+    out, _ = suppress(cells, rules)
+    t1 = time.perf_counter()
+    result = audit(out, rules)
+    t2 = time.perf_counter()
+    reason = out["suppression_reason"]
+    nonempty = out["recipients"] > 0
+    g = out.assign(
+        nonempty=nonempty,
+        primary=reason.isin(["frequency", "p%"]),
+        secondary=reason.eq("secondary"),
+        published=nonempty & ~out["suppressed"],
+        withheld_ore=out["paid_ore"].where(out["suppressed"], 0),
+    ).groupby("table", sort=False)
+    table = pd.DataFrame(
+        {
+            "cells": g.size(),
+            "non_empty": g["nonempty"].sum(),
+            "primary": g["primary"].sum(),
+            "secondary": g["secondary"].sum(),
+            "published": g["published"].sum(),
+            "withheld_sek": g["withheld_ore"].sum() // 100,
+        }
+    )
+    before = all_cells.groupby("table", sort=False).size()
+    table = table.reindex(before.index).fillna(0).astype("int64")
+    table.insert(0, "cells_before_design", before)
+    if with_tau:
+        table["tau_secondary"] = tauargus_secondary(inputs, out).reindex(table.index)
+        table["tau_secondary"] = table["tau_secondary"].fillna(0).astype("int64")
+    total = table.sum(numeric_only=True).to_frame("all tables").T
+    table = pd.concat([table, total])
+    table.index.name = name
+    leaks = int((~result["protected"]).sum())
+    print(f"\n## {name}: {len(inputs[0])} payouts")
+    print(table.to_string())
+    print(
+        f"suppression {t1 - t0:.2f} s, audit {t2 - t1:.2f} s, "
+        f"whole support_cells step {t2 - t_start:.2f} s, "
+        f"audit rows {len(result)}, under-protected {leaks}"
+    )
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--generated-payouts", type=int, default=3000)
+    parser.add_argument("--tauargus", action="store_true")
+    args = parser.parse_args()
+    rules = DisclosureRules()
+    measure("sample", sample_inputs(), rules, args.tauargus)
+    from tillvaxt.statistics.survey import survey_estimates
+    from tillvaxt.validate.surveys import read_survey, validate_survey
+
+    t0 = time.perf_counter()
+    estimates = survey_estimates(validate_survey(read_survey(RAW)).valid)
+    print(
+        f"survey_estimates on the sample: {len(estimates)} rows, {time.perf_counter() - t0:.2f} s"
+    )
+    if args.generated_payouts:
+        measure("generated", generated_inputs(args.generated_payouts), rules, args.tauargus)
+
+
+if __name__ == "__main__":
+    main()

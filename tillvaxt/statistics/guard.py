@@ -1,0 +1,177 @@
+"""The statistics never stop the run: whatever goes wrong, a table is withheld, and says why.
+
+The controller's tables (reconciliation, usage, recipients, decision balances,
+findings) must publish whatever happens to the statistics. So every statistics step
+runs through these functions: a year without a safe suppression pattern, a pattern
+that fails the independent audit, or any exception at all (a bug included) withholds
+the affected table (a year of `support_by_group`, or all of it, or `survey_estimates`)
+and yields a `statistics_withheld` warning finding that says why. Published columns
+stay the same; a withheld cell is a row with `suppressed` true and empty numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tillvaxt.rules.findings import empty_findings, findings
+from tillvaxt.statistics.disclosure import (
+    WITHHELD,
+    DisclosureRules,
+    audit,
+    suppress,
+    withheld_years,
+)
+from tillvaxt.statistics.support import PUBLIC_COLUMNS, support_by_group
+from tillvaxt.statistics.survey import COLUMNS as SURVEY_COLUMNS
+from tillvaxt.statistics.survey import lonely_strata, survey_estimates
+
+RULE = "statistics_withheld"
+# Digits that could be an organisation or personal identity number never reach a message.
+_ID = re.compile(r"\d{6}-?\d{4}|\d{8}-?\d{4}")
+
+
+def _why(exc: BaseException) -> str:
+    text = _ID.sub("[nummer]", f"{type(exc).__name__}: {exc}")
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+@dataclass
+class Guarded:
+    """A statistics result: the frame, the findings that explain what was withheld, and why."""
+
+    frame: pd.DataFrame
+    findings: pd.DataFrame
+    withheld: dict[int | None, str]
+    seconds: float = 0.0
+    audited: int = 0
+    under_protected: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _findings(table: str, withheld: dict[int | None, str]) -> pd.DataFrame:
+    if not withheld:
+        return empty_findings()
+    return findings(
+        RULE,
+        [
+            {
+                "year": year,
+                "source_file": table,
+                "message": (
+                    f"{table} {'for ' + str(year) if year is not None else ''} is withheld "
+                    f"whole (every cell `..`): {why}. The other tables are published as usual."
+                ).replace("  ", " "),
+            }
+            for year, why in sorted(withheld.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+        ],
+    )
+
+
+def _withhold_all(cells: pd.DataFrame, why: str) -> pd.DataFrame:
+    out = cells.copy()
+    out["suppressed"] = True
+    out["suppression_reason"] = WITHHELD
+    out["withheld_because"] = why
+    return out
+
+
+def _empty_cells() -> pd.DataFrame:
+    cols = [*PUBLIC_COLUMNS, "suppression_reason", "withheld_because"]
+    return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols}).astype(
+        {"year": "int64", "recipients": "int64", "paid_ore": "int64", "suppressed": "bool"}
+    )
+
+
+def protected_support(
+    build_cells, rules: DisclosureRules, years: list[int] | None = None
+) -> Guarded:
+    """Cells after disclosure control, audited; nothing raises.
+
+    `build_cells()` makes the true cells (support cells, table design). A year whose
+    pattern fails the independent audit (the outsider or any singleton) is withheld
+    whole: a failing pattern is never published.
+    """
+    start = time.monotonic()
+    cells = None
+    try:
+        cells = build_cells()
+        protected, _ = suppress(cells, rules)
+        results, bad_years = [], set()
+        for year in sorted(protected["year"].unique()):
+            mine = protected["year"] == year
+            try:
+                result = audit(protected[mine], rules)
+            except Exception as exc:
+                result = None
+                why = f"the independent audit could not run ({_why(exc)})"
+            else:
+                why = "the suppression pattern failed the independent audit"
+                results.append(result)
+            if result is None or not result["protected"].all():
+                bad_years.add(int(year))
+                protected.loc[mine] = _withhold_all(protected.loc[mine], why)
+        result = pd.concat(results) if results else audit(protected.iloc[:0], rules)
+        passed = result[~protected.loc[result.index, "year"].isin(bad_years)]
+        withheld = withheld_years(protected)
+        return Guarded(
+            protected,
+            _findings("support_by_group", withheld),
+            dict(withheld),
+            seconds=time.monotonic() - start,
+            audited=len(passed),
+            under_protected=int((~passed["protected"]).sum()),
+        )
+    except Exception as exc:
+        why = f"the statistics step failed ({_why(exc)})"
+        if cells is not None and len(cells):
+            out = _withhold_all(cells, why)
+            withheld = {int(y): why for y in sorted(out["year"].unique())}
+        else:
+            out = _empty_cells()
+            withheld = {int(y): why for y in (years or [])} or {None: why}
+        return Guarded(
+            out, _findings("support_by_group", withheld), withheld, time.monotonic() - start
+        )
+
+
+def guarded_public(protected: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The publishable `support_by_group`; on any failure every row withheld (or none)."""
+    try:
+        return support_by_group(protected), ""
+    except Exception as exc:
+        why = f"support_by_group could not be built ({_why(exc)})"
+        try:
+            out = protected[PUBLIC_COLUMNS].copy()
+            for c in ("recipients", "paid_ore"):
+                out[c] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+            for c in ("share_of_recipients", "baseline_share", "representation_ratio"):
+                out[c] = float("nan")
+            out["suppressed"] = True
+            return out.reset_index(drop=True), why
+        except Exception:
+            return _empty_cells()[PUBLIC_COLUMNS], why
+
+
+def guarded_survey(survey: pd.DataFrame, min_answers: int) -> Guarded:
+    """Survey estimates; on any failure an empty table with the same columns, and why."""
+    try:
+        table = survey_estimates(survey, min_answers)
+        return Guarded(table, empty_findings(), {}, warnings=lonely_strata(survey))
+    except Exception as exc:
+        why = f"the survey estimates failed ({_why(exc)})"
+        empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in SURVEY_COLUMNS})
+        empty = empty.astype({"year": "int64", "n": "Int64", "suppressed": "bool"})
+        for c in ("estimate", "standard_error", "ci_low", "ci_high"):
+            if c in empty.columns:
+                empty[c] = empty[c].astype("float64")
+        years = (
+            sorted({int(y) for y in survey["year"].dropna()})
+            if "year" in getattr(survey, "columns", [])
+            else []
+        )
+        withheld = {y: why for y in years} or {None: why}
+        return Guarded(empty, _findings("survey_estimates", withheld), withheld)
