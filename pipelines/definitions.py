@@ -38,6 +38,7 @@ from pipelines.partitions import REGIONS
 from pipelines.resources import settings_from_env
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import raw_files_changed
+from pipelines.step_storage import DELETE_STEP_OUTPUTS, run_scoped_io_manager
 
 _modules = [ingest, validated, reconciled, findings, statistics, priorities, reports]
 
@@ -54,7 +55,7 @@ def build_definitions(
         national = national_job(REGIONS, national_executor)
         jobs.append(national)
         schedules = [national_nightly(national, REGIONS)]
-        sensors = [national_raw_files_changed(national, REGIONS)]
+        sensors = [national_raw_files_changed(national, REGIONS), *DELETE_STEP_OUTPUTS]
     return Definitions(
         assets=with_operational_attributes(
             [*load_assets_from_modules(_modules), *published.published_assets]
@@ -63,7 +64,11 @@ def build_definitions(
         jobs=jobs,
         schedules=schedules,
         sensors=sensors,
-        resources={"settings": settings_from_env(), **(step_io or {})},
+        resources={
+            "settings": settings_from_env(),
+            "io_manager": run_scoped_io_manager,
+            **(step_io or {}),
+        },
     )
 
 
