@@ -24,6 +24,7 @@ from pathlib import Path
 
 from dagster import (
     DagsterRunStatus,
+    Field,
     InitResourceContext,
     InputContext,
     IOManager,
@@ -88,10 +89,16 @@ class RunScopedPickleIOManager(IOManager):
 
 
 @io_manager(
-    description="Step outputs in a private (0700/0600) directory per run, deleted when the run ends."
+    config_schema={"base_dir": Field(str, is_required=False)},
+    description="Step outputs in a private (0700/0600) directory per run, deleted when the run ends.",
 )
 def run_scoped_io_manager(init_context: InitResourceContext) -> Iterator[IOManager]:
-    base = run_storage(init_context.instance.storage_directory(), init_context.run_id)
+    """`base_dir` (default: the instance's storage directory) holds `tillvaxt_step_outputs/`;
+    Kubernetes sets it to the shared data volume (`pipelines/definitions_k8s.py`)."""
+    root = (init_context.resource_config or {}).get(
+        "base_dir"
+    ) or init_context.instance.storage_directory()
+    base = run_storage(root, init_context.run_id)
     _private_dir(base.parent)
     _private_dir(base)
     try:
@@ -102,7 +109,9 @@ def run_scoped_io_manager(init_context: InitResourceContext) -> Iterator[IOManag
             shutil.rmtree(base, ignore_errors=True)
 
 
-def delete_step_outputs_sensor(status: DagsterRunStatus) -> SensorDefinition:
+def delete_step_outputs_sensor(
+    status: DagsterRunStatus, base_dir: str | None = None
+) -> SensorDefinition:
     """A sensor that deletes a multiprocess run's step outputs once it reached `status`."""
 
     @run_status_sensor(
@@ -111,15 +120,15 @@ def delete_step_outputs_sensor(status: DagsterRunStatus) -> SensorDefinition:
         description="Deletes a finished run's step outputs (they hold organisation numbers in clear).",
     )
     def _delete(context: RunStatusSensorContext) -> None:
-        shutil.rmtree(
-            run_storage(context.instance.storage_directory(), context.dagster_run.run_id),
-            ignore_errors=True,
-        )
+        root = base_dir or context.instance.storage_directory()
+        shutil.rmtree(run_storage(root, context.dagster_run.run_id), ignore_errors=True)
 
     return _delete
 
 
-DELETE_STEP_OUTPUTS = [
-    delete_step_outputs_sensor(s)
-    for s in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
-]
+def delete_step_outputs_sensors(base_dir: str | None = None) -> list[SensorDefinition]:
+    """One sensor per way a run can end: success, failure, cancellation."""
+    return [
+        delete_step_outputs_sensor(s, base_dir)
+        for s in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
+    ]

@@ -290,20 +290,30 @@ def run_close(args: argparse.Namespace) -> int:
     if national and not args.region:
         print(f"tillvaxt: {args.command} needs --region in a national deployment", file=sys.stderr)
         return 2
-    # Certifying or reopening changes what the next run publishes: it must not be skipped.
-    forget_last_run((settings.for_region(args.region) if national else settings).processed_path)
+    from tillvaxt.publish.lock import RunLocked, run_lock
+
+    processed = (settings.for_region(args.region) if national else settings).processed_path
     try:
         instance_cm = _instance()
-    except SetupError as exc:
+        # Not while a run publishes: the certified figures must be one run's.
+        with run_lock(processed), instance_cm as instance:
+            # Certifying or reopening changes what the next run publishes: no skip.
+            forget_last_run(processed)
+            result = job.execute_in_process(
+                instance=instance,
+                run_config=year_run_config(job_name, args.year),
+                raise_on_error=False,
+                tags={REGION_TAG: args.region} if national else None,
+            )
+    except (SetupError, RunLocked) as exc:
         print(f"tillvaxt: {exc}", file=sys.stderr)
-        return 2
-    with instance_cm as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            run_config=year_run_config(job_name, args.year),
-            raise_on_error=False,
-            tags={REGION_TAG: args.region} if national else None,
+        return 2 if isinstance(exc, SetupError) else 3
+    except OSError as exc:
+        print(
+            f"tillvaxt: cannot use {exc.filename or processed}: {exc.strerror or exc}",
+            file=sys.stderr,
         )
+        return 2
     if not result.success:
         for _, message, _bug in _failures(result):
             print(f"tillvaxt: {message}", file=sys.stderr)
