@@ -81,7 +81,10 @@ def test_two_runs_at_once_never_mix_their_figures_or_markers(
     small_raw: Path, tmp_path: Path
 ) -> None:
     processed = tmp_path / "out"
-    env = _env(small_raw, processed)
+    home = tmp_path / "home"  # its own instance: two fresh starts at once race in Dagster's setup
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = {**_env(small_raw, processed), "DAGSTER_HOME": str(home)}
     runs = [
         subprocess.Popen(
             _cli(),
