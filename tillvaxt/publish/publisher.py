@@ -98,7 +98,7 @@ def publication_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
                 checkpoint("commit")
                 conn.exec_driver_sql("COMMIT")
             except BaseException:
-                conn.exec_driver_sql("ROLLBACK")
+                _rollback(conn)
                 raise
     else:
         with engine.connect() as conn, conn.begin():
@@ -108,6 +108,15 @@ def publication_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
                 )
             yield conn
             checkpoint("commit")
+
+
+def _rollback(conn: sa.Connection) -> None:
+    """Roll back what is open; a failed COMMIT may already have ended the transaction,
+    and the error that matters is the one being raised."""
+    try:
+        conn.exec_driver_sql("ROLLBACK")
+    except sa.exc.DBAPIError:
+        pass
 
 
 def last_publication(engine: sa.Engine | sa.Connection) -> str | None:
