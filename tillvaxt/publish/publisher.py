@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,10 +113,8 @@ def publication_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
 def _rollback(conn: sa.Connection) -> None:
     """Roll back what is open; a failed COMMIT may already have ended the transaction,
     and the error that matters is the one being raised."""
-    try:
+    with suppress(sa.exc.DBAPIError):
         conn.exec_driver_sql("ROLLBACK")
-    except sa.exc.DBAPIError:
-        pass
 
 
 def last_publication(engine: sa.Engine | sa.Connection) -> str | None:
