@@ -1,29 +1,42 @@
-"""Published: the finished tables, written whole to the warehouse and to CSV.
+"""Published: every finished table and report, written as one publication.
 
-One asset per table under the key prefix `published`, so the graph reads
-raw → validated → reconciled → published. Each write is one transaction (and an
-atomic file rename): a reader never sees half a table.
+One step (a multi-asset) publishes the whole run: every table in one warehouse
+transaction and every file (CSVs, workbooks, HTML, JSON) as one set switched in
+with one rename (`tillvaxt.publish.publisher`). A reader never sees half a run, and a
+failed or killed publication leaves the previous one whole. Each table and report
+keeps its own asset key under `published/`, so the graph still reads
+raw → validated → reconciled → published and the UI shows each one's metadata.
 """
+
+from collections.abc import Iterator
 
 import pandas as pd
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
     AssetKey,
-    AssetsDefinition,
+    AssetSpec,
     Backoff,
+    Failure,
     Jitter,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
     asset,
+    multi_asset,
 )
 
 from assets._meta import preview
 from assets._schema import published_table_metadata
+from assets.reports import REPORTS, write_reports
 from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
-from tillvaxt.publish.publisher import publish_table
+from tillvaxt.publish.errors import is_configuration, is_transient, sentence
+from tillvaxt.publish.lock import RunLocked, run_lock
+from tillvaxt.publish.publisher import new_run_name, publish_run
 from tillvaxt.publish.tables import DESCRIPTIONS
 
 PUBLISHED_TABLES = [
@@ -37,14 +50,16 @@ PUBLISHED_TABLES = [
     "support_by_group",
     "survey_estimates",
 ]
+RESTATEMENTS = "restatements"
 
-# Writing to the warehouse is the step a transient fault (database restart, network
-# blip) breaks; the write is whole-or-nothing, so repeating it is safe. 10, 20, 40 s.
-# Input errors raise `Failure(allow_retries=False)` and are not repeated.
+# A transient fault (database restart, network blip, a locked SQLite file) may pass;
+# the publication is whole-or-nothing, so repeating it is safe. 10, 20, 40 s.
+# Everything else (input, configuration, a bug) raises `Failure(allow_retries=False)`.
 PUBLISH_RETRY = RetryPolicy(
     max_retries=3, delay=10, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS
 )
-
+# How long a scheduled or UI run waits for another run on the same processed directory.
+LOCK_WAIT_SECONDS = 30 * 60
 
 GATE = "ready_to_publish"
 
@@ -63,39 +78,143 @@ def ready_to_publish() -> MaterializeResult:
     return MaterializeResult(metadata={"tables": MetadataValue.json(PUBLISHED_TABLES)})
 
 
-def published_asset(table: str) -> AssetsDefinition:
-    """The asset that publishes reconciled table `table`."""
+def _key(name: str) -> AssetKey:
+    return AssetKey(["published", name])
 
-    @asset(
-        partitions_def=REGIONS,
-        name=table,
-        key_prefix="published",
+
+_SPECS = [
+    *(
+        AssetSpec(
+            _key(t),
+            group_name="published",
+            kinds={"sql", "csv"},
+            deps=[AssetKey(t), AssetKey(GATE)],
+            description=f"Published table `{t}`: {DESCRIPTIONS[t]} In the warehouse and as `<processed>/{t}.csv`.",
+        )
+        for t in PUBLISHED_TABLES
+    ),
+    AssetSpec(
+        _key(RESTATEMENTS),
         group_name="published",
         kinds={"sql", "csv"},
-        ins={"frame": AssetIn(key=AssetKey(table))},
         deps=[AssetKey(GATE)],
-        retry_policy=PUBLISH_RETRY,
-        description=f"Published table `{table}`: {DESCRIPTIONS[table]} In the warehouse and as `<processed>/{table}.csv`.",
-    )
-    def _publish(
-        context: AssetExecutionContext, settings: TillvaxtSettings, frame: pd.DataFrame
-    ) -> MaterializeResult:
+        description="Cells of certified years that the current inputs would change (the certified values stay published). In the warehouse and `<processed>/restatements.csv`.",
+    ),
+    *(
+        AssetSpec(
+            _key(name),
+            group_name="published",
+            kinds=kinds,
+            deps=[
+                AssetKey(GATE),
+                *(
+                    [AssetKey("decisions"), AssetKey("payouts")]
+                    if name == "open_data_360giving"
+                    else []
+                ),
+            ],
+            description=text,
+        )
+        for name, (kinds, text) in REPORTS.items()
+    ),
+]
+
+
+@multi_asset(
+    name="publish",
+    specs=_SPECS,
+    partitions_def=REGIONS,
+    ins={
+        **{t: AssetIn(key=AssetKey(t)) for t in PUBLISHED_TABLES},
+        "decisions": AssetIn(key=AssetKey("decisions")),
+        "payouts": AssetIn(key=AssetKey("payouts")),
+    },
+    check_specs=[
+        AssetCheckSpec(
+            "no_restatements",
+            asset=_key(RESTATEMENTS),
+            description="No certified figure would change. Fails until the inputs are corrected or the year is reopened and certified again.",
+        )
+    ],
+    retry_policy=PUBLISH_RETRY,
+    can_subset=False,
+)
+def publish(
+    context: AssetExecutionContext, settings: TillvaxtSettings, **inputs: pd.DataFrame
+) -> Iterator[MaterializeResult | AssetCheckResult]:
+    """Publish the run: one transaction, one file set, under the processed directory's lock."""
+    frames = {t: inputs[t] for t in PUBLISHED_TABLES}
+    try:
+        processed = settings.processed_path
         engine = settings.engine()
         try:
-            published = publish_table(table, frame, engine, settings.processed_path)
+            with run_lock(processed, wait_seconds=LOCK_WAIT_SECONDS):
+                pub = publish_run(
+                    frames,
+                    engine,
+                    processed,
+                    new_run_name(context.run_id),
+                    reports=lambda conn, run_dir: write_reports(
+                        conn,
+                        run_dir,
+                        settings,
+                        PUBLISHED_TABLES,
+                        inputs["decisions"],
+                        inputs["payouts"],
+                    ),
+                )
         finally:
             engine.dispose()
-        return MaterializeResult(
+    except RunLocked as exc:
+        raise Failure(description=str(exc), allow_retries=False) from exc
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        kind = "configuration" if is_configuration(exc) else "bug"
+        raise Failure(
+            description=sentence(exc), metadata={"kind": kind}, allow_retries=False
+        ) from exc
+    context.log.info(f"published run directory runs/{pub.run} ({len(pub.files)} files)")
+    for t in PUBLISHED_TABLES:
+        published = pub.tables[t]
+        yield MaterializeResult(
+            asset_key=_key(t),
             metadata={
                 "rows": len(published),
-                "csv": MetadataValue.path(str(settings.processed_path / f"{table}.csv")),
-                "warehouse_table": table,
-                "preview": preview(frame),
-                **published_table_metadata(published, frame, AssetKey(table)),
-            }
+                "csv": MetadataValue.path(str(processed / f"{t}.csv")),
+                "warehouse_table": t,
+                "run_directory": pub.run,
+                "preview": preview(frames[t]),
+                **published_table_metadata(published, frames[t], AssetKey(t)),
+            },
         )
+    table = pub.restatements
+    shown = table.head(50).to_markdown(index=False) if len(table) else "_(none)_"
+    yield MaterializeResult(
+        asset_key=_key(RESTATEMENTS),
+        metadata={
+            "rows": len(table),
+            "certified_years": MetadataValue.json(pub.certified_years),
+            "csv": MetadataValue.path(str(processed / "restatements.csv")),
+            "restatements": MetadataValue.md(shown),
+        },
+        check_results=[
+            AssetCheckResult(
+                asset_key=_key(RESTATEMENTS),
+                check_name="no_restatements",
+                passed=table.empty,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={
+                    "restatements": len(table),
+                    "years": MetadataValue.json(sorted({int(y) for y in table["year"]})),
+                    "tables": MetadataValue.json(sorted(set(table["table_name"]))),
+                    "cells": MetadataValue.md(shown),
+                },
+            )
+        ],
+    )
+    for name in REPORTS:
+        yield MaterializeResult(asset_key=_key(name), metadata=pub.reports.get(name, {}))
 
-    return _publish
 
-
-published_assets = [ready_to_publish, *(published_asset(t) for t in PUBLISHED_TABLES)]
+published_assets = [ready_to_publish, publish]

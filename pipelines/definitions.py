@@ -38,15 +38,22 @@ from pipelines.partitions import REGIONS
 from pipelines.resources import settings_from_env
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import raw_files_changed
+from pipelines.step_storage import delete_step_outputs_sensors, run_scoped_io_manager
 
 _modules = [ingest, validated, reconciled, findings, statistics, priorities, reports]
 
 
 def build_definitions(
-    national_executor: ExecutorDefinition = LOCAL_EXECUTOR, step_io: dict | None = None
+    national_executor: ExecutorDefinition = LOCAL_EXECUTOR,
+    step_io: dict | None = None,
+    step_outputs_dir: str | None = None,
 ) -> Definitions:
-    """The definitions; `national_executor` runs a region's steps, `step_io` replaces
-    the IO manager that hands their outputs on (both for Kubernetes: definitions_k8s)."""
+    """The definitions; `national_executor` runs a region's steps, `step_outputs_dir`
+    is where they hand their outputs on (default: the instance's storage; both for
+    Kubernetes: definitions_k8s), `step_io` replaces that IO manager altogether."""
+    io = run_scoped_io_manager
+    if step_outputs_dir:
+        io = run_scoped_io_manager.configured({"base_dir": step_outputs_dir})
     jobs = [pipeline_job, certify_year_job, reopen_year_job]
     schedules = [nightly_schedule]
     sensors = [raw_files_changed]
@@ -54,7 +61,10 @@ def build_definitions(
         national = national_job(REGIONS, national_executor)
         jobs.append(national)
         schedules = [national_nightly(national, REGIONS)]
-        sensors = [national_raw_files_changed(national, REGIONS)]
+        sensors = [
+            national_raw_files_changed(national, REGIONS),
+            *delete_step_outputs_sensors(step_outputs_dir),
+        ]
     return Definitions(
         assets=with_operational_attributes(
             [*load_assets_from_modules(_modules), *published.published_assets]
@@ -63,7 +73,11 @@ def build_definitions(
         jobs=jobs,
         schedules=schedules,
         sensors=sensors,
-        resources={"settings": settings_from_env(), **(step_io or {})},
+        resources={
+            "settings": settings_from_env(),
+            "io_manager": io,
+            **(step_io or {}),
+        },
     )
 
 

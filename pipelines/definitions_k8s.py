@@ -7,13 +7,13 @@ side as runs and their steps side by side as pods. Pod settings (image, env, sec
 volumes) come from the run launcher's configuration in the instance, which the
 executor inherits; here only how many steps of one run may run at once, and where
 steps hand their outputs to each other: pods share no disk but the data volume, so
-the pickled step outputs go there (`<processed>/.step_outputs/<asset>/<region>`)
-rather than under each pod's own `DAGSTER_HOME`.
+the pickled step outputs go there (`<processed>/.step_outputs/tillvaxt_step_outputs/<run id>/`,
+0700/0600, deleted when the run ends by the `delete_step_outputs_*` sensors) rather
+than under each pod's own `DAGSTER_HOME`.
 """
 
 from __future__ import annotations
 
-from dagster import FilesystemIOManager
 from dagster_k8s import k8s_job_executor
 
 from pipelines.definitions import build_definitions
@@ -25,5 +25,5 @@ STEP_OUTPUTS = f"{settings_from_env().processed_dir}/.step_outputs"
 
 defs = build_definitions(
     national_executor=K8S_EXECUTOR,
-    step_io={"io_manager": FilesystemIOManager(base_dir=STEP_OUTPUTS)},
+    step_outputs_dir=STEP_OUTPUTS,
 )

@@ -1,12 +1,57 @@
-"""Shared test helpers: small raw trees written the way the source systems write them."""
+"""Shared test helpers: small raw trees written the way the source systems write them.
+
+Also the suite's own instance: before any test module is imported (the definitions
+read the environment at import), every `DAGSTER_*` and `TILLVAXT_*` variable the shell
+set is dropped and replaced by a temporary `DAGSTER_HOME` and processed directory, so
+no test, in this process or in a subprocess it starts, writes to the user's instance,
+warehouse or outputs. Test switches (`TILLVAXT_TEST_*`, `TILLVAXT_REQUIRE_*`) are kept.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+_KEEP = ("TILLVAXT_TEST_", "TILLVAXT_REQUIRE_")
+SHELL_ENV = {k: v for k, v in os.environ.items() if k.startswith(("DAGSTER_", "TILLVAXT_"))}
+SUITE_ROOT = Path(tempfile.mkdtemp(prefix="tillvaxt-tests-"))
+SUITE_ENV = {
+    "DAGSTER_HOME": str(SUITE_ROOT / "dagster_home"),
+    "TILLVAXT_RAW_DIR": str(REPO / "data" / "raw"),
+    "TILLVAXT_PROCESSED_DIR": str(SUITE_ROOT / "processed"),
+}
+
+
+def _isolate() -> None:
+    for key in SHELL_ENV:
+        if not key.startswith(_KEEP):
+            del os.environ[key]
+    os.environ.update(SUITE_ENV)
+    home = Path(SUITE_ENV["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+
+
+_isolate()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(SUITE_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_instance() -> Path:
+    """The suite's DAGSTER_HOME; fails loudly if something put the shell's back."""
+    for key, value in SUITE_ENV.items():
+        assert os.environ.get(key) == value, f"{key} is not the suite's own"
+    return Path(SUITE_ENV["DAGSTER_HOME"])
+
 
 PAYOUT_HEADER = "Verifikationsnummer;Bokföringsdatum;Diarienummer;Organisationsnummer;Mottagare;Insats;Belopp;Anslag;Kommun"
 DECISION_HEADER = (

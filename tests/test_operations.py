@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 from dagster import AssetKey, DagsterInstance, TableColumnDep
 
-import assets.published as published_module
+import tillvaxt.publish.publisher as publisher_module
+import tillvaxt.publish.warehouse as warehouse_module
 from assets._schema import column_type, table_schema
 from pipelines.definitions import defs
 from pipelines.jobs import PIPELINE_JOB
@@ -106,20 +107,45 @@ def test_published_tables_carry_schema_row_count_and_column_lineage(
 def test_a_warehouse_write_that_fails_once_is_retried_and_published(
     small_raw: Path, tmp_path: Path, instance: DagsterInstance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = published_module.publish_table
+    """The whole publication is one transaction, so a transient fault in its second table
+    rolls back the first too, and the retry publishes all of them."""
+    real = warehouse_module.write_table
     calls: list[str] = []
 
-    def flaky(name, frame, engine, processed_dir):
+    def flaky(conn, name, frame, *args, **kwargs):
         calls.append(name)
         if name == "appropriation_usage" and calls.count(name) == 1:
             raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return real(name, frame, engine, processed_dir)
+        return real(conn, name, frame, *args, **kwargs)
 
-    monkeypatch.setattr(published_module, "publish_table", flaky)
+    monkeypatch.setattr(publisher_module, "write_table", flaky)
     out = tmp_path / "out"
     result = _run(small_raw, out, instance)
     assert result.success
     assert calls.count("appropriation_usage") == 2
-    assert calls.count("appropriation_reconciliation") == 1
+    assert calls.count("appropriation_reconciliation") == 2
     usage = pd.read_csv(out / "appropriation_usage.csv", dtype=str)
     assert list(usage["paid_sek"]) == ["1050000.00", "50000.00", "-5000.00"]
+
+
+def test_a_connection_refused_is_not_retried_and_says_so(
+    small_raw: Path, tmp_path: Path, instance: DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def refused(conn, name, frame, *args, **kwargs):
+        calls.append(name)
+        raise sa.exc.OperationalError(
+            "INSERT",
+            {},
+            Exception('connection to server at "127.0.0.1", port 5433 failed: Connection refused'),
+        )
+
+    monkeypatch.setattr(publisher_module, "write_table", refused)
+    result = _run(small_raw, tmp_path / "out", instance)
+    assert not result.success
+    assert calls == ["appropriation_reconciliation"]
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    description = failure.step_failure_data.user_failure_data.description
+    assert "Connection refused" in description
+    assert "Exceeded max_retries" not in description

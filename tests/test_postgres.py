@@ -201,3 +201,42 @@ def test_reader_blocked_by_a_changed_table_gets_the_new_table_whole(pg_url: str)
         writer.dispose()
         reader.dispose()
         monitor.dispose()
+
+
+def test_a_publication_is_one_transaction_under_an_advisory_lock(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until the run's one commit a reader sees every table of the previous run, and
+    a second publisher to the same database cannot take the publication lock."""
+    from tillvaxt.publish import publisher
+
+    def tables(amount: int) -> dict[str, pd.DataFrame]:
+        return {t: _frame(amount) for t in ("first", "second", "third")}
+
+    engine = sa.create_engine(pg_url)
+    reader = sa.create_engine(pg_url)
+    try:
+        publisher.publish_run(tables(300), engine, tmp_path, "a")
+        seen: dict[str, object] = {}
+
+        def at(step: str) -> None:
+            if step != "commit":
+                return
+            with reader.connect() as conn:
+                seen["rows"] = [
+                    conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+                    for t in ("first", "second", "third")
+                ]
+                key = publisher._advisory_key(conn)
+                seen["lock_free"] = conn.execute(
+                    sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}
+                ).scalar_one()
+
+        monkeypatch.setattr(publisher, "checkpoint", at)
+        publisher.publish_run(tables(500), engine, tmp_path, "b")
+        assert seen == {"rows": [300, 300, 300], "lock_free": False}
+        assert [len(read_table(engine, t)) for t in ("first", "second", "third")] == [500] * 3
+        assert publisher.last_publication(engine) == "b"
+    finally:
+        engine.dispose()
+        reader.dispose()

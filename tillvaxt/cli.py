@@ -16,21 +16,89 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
+class SetupError(Exception):
+    """The environment cannot run tillvaxt as set; the message says what to change."""
+
+
 def _instance():
+    """The Dagster instance: `DAGSTER_HOME`'s when set, else a throw-away one.
+
+    Telemetry is off and a `DAGSTER_HOME` without `dagster.yaml` is used as it is,
+    without Dagster's banner about it: the CLI prints only what a controller needs.
+    """
     from dagster import DagsterInstance
 
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return DagsterInstance.ephemeral()
+    if not Path(home).is_dir():
+        raise SetupError(
+            f"DAGSTER_HOME={home} is not a directory; create it (deploy/init-dagster-home.sh) "
+            "or unset DAGSTER_HOME"
+        )
+    if not os.access(home, os.W_OK):
+        raise SetupError(f"DAGSTER_HOME={home} is not writable by this user")
+    if (Path(home) / "dagster.yaml").is_file():
+        return DagsterInstance.get()
+    import logging
+
+    from dagster._core.instance.ref import InstanceRef
+
+    quiet = logging.Filter("not dagster")  # passes no record from the "dagster" logger
+    logging.getLogger("dagster").addFilter(quiet)
+    try:
+        ref = InstanceRef.from_dir(home, overrides={"telemetry": {"enabled": False}})
+    finally:
+        logging.getLogger("dagster").removeFilter(quiet)
+    return DagsterInstance.from_ref(ref)
 
 
-def _failures(result) -> list[tuple[str, str]]:
-    """(step, sentence) for each failed step: the user's sentence when there is one."""
+def _root(info):
+    """The innermost error of a Dagster error chain (its cause, or the context it was raised in)."""
+    while info.cause is not None or info.context is not None:
+        info = info.cause or info.context
+    return info
+
+
+def _failures(result) -> list[tuple[str, str, bool]]:
+    """(step, sentence, is_bug) for each failed step: the user's sentence when there is
+    one, else the root cause's own message (never Dagster's outer "Error occurred while
+    executing op" or "Exceeded max_retries")."""
     out = []
     for event in result.all_events:
-        if event.is_step_failure:
-            data = event.step_failure_data
-            desc = data.user_failure_data.description if data.user_failure_data else None
-            out.append((event.step_key, desc or data.error.message.strip()))
+        if not event.is_step_failure:
+            continue
+        data = event.step_failure_data
+        user = data.user_failure_data
+        if user is not None and user.description:
+            kind = {k: getattr(v, "value", v) for k, v in (user.metadata or {}).items()}.get("kind")
+            out.append((event.step_key, user.description, kind == "bug"))
+            continue
+        root = _root(data.error) if data.error else None
+        text = (root.message if root else "unknown error").strip().splitlines()
+        out.append((event.step_key, text[0] if text else "unknown error", True))
     return out
+
+
+def _error_log(result) -> Path | None:
+    """Every failed step's full error chain in a private file; its path, or None."""
+    import tempfile
+
+    from tillvaxt.orgnr import scrub
+
+    parts = [
+        f"== {e.step_key}\n{e.step_failure_data.error.to_string()}"
+        for e in result.all_events
+        if e.is_step_failure and e.step_failure_data.error is not None
+    ]
+    if not parts:
+        return None
+    path = Path(tempfile.gettempdir()) / f"tillvaxt-{result.run_id}.log"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(scrub("\n".join(parts)))
+    return path
 
 
 def _regions(settings, only: str | None) -> list[str]:
@@ -57,33 +125,85 @@ def run_pipeline(args: argparse.Namespace) -> int:
 
 
 def _run_one(args: argparse.Namespace, settings, region: str | None = None) -> int:
-    """Materialise one region (the partition `region`, or the only one); print the
-    reconciliation or the failures.
-
-    A run whose inputs, code and settings match the last successful run's is skipped
-    (unless `--force`), before the asset modules are even imported.
-    """
-    from tillvaxt.rerun import fingerprint, forget_last_run, record_run, unchanged_since_last_run
+    """Materialise one region (the partition `region`, or the only one) under the
+    processed directory's run lock; print the reconciliation or the failures."""
+    from tillvaxt.publish.lock import RunLocked, run_lock
 
     print(
         f"tillvaxt: {f'region {region}: ' if region else ''}raw {settings.raw_dir} -> processed {settings.processed_dir}, warehouse {settings.url}"
     )
-    started = time.perf_counter()
-    run_print = fingerprint(
-        settings.raw_path,
-        {
-            "processed": str(settings.processed_dir),
-            "url": settings.url,
-            "region": settings.region_file,
-        },
-    )
-    if not args.force and (last := unchanged_since_last_run(settings.processed_path, run_print)):
+    try:
+        with run_lock(settings.processed_path):
+            return _run_locked(args, settings, region)
+    except RunLocked as exc:
+        print(f"tillvaxt: {exc}", file=sys.stderr)
+        return 3
+    except SetupError as exc:
+        print(f"tillvaxt: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = exc.filename or settings.processed_dir
         print(
-            f"tillvaxt: inputs, code and settings unchanged since the run finished at {last}; "
-            f"nothing to do ({time.perf_counter() - started:.1f} s). Use --force to run anyway."
+            f"tillvaxt: cannot use {where}: {exc.strerror or exc}; check that the directory "
+            "exists and this user may write to it",
+            file=sys.stderr,
         )
-        return 0
-    forget_last_run(settings.processed_path)
+        return 2
+
+
+def _warehouse_error(exc: Exception, settings) -> int:
+    from tillvaxt.publish.errors import sentence
+
+    print(f"tillvaxt: {sentence(exc)} ({settings.url})", file=sys.stderr)
+    return 2
+
+
+def _run_locked(args: argparse.Namespace, settings, region: str | None) -> int:
+    """The run itself, inside the lock: finish an interrupted publication, skip an
+    unchanged rerun, materialise, and record the rerun marker from what this run wrote.
+
+    A run whose inputs, code, settings and outputs match the last successful run's is
+    skipped (unless `--force`), before the asset modules are even imported.
+    """
+    import sqlalchemy as sa
+
+    from tillvaxt.publish.publisher import last_publication, recover
+    from tillvaxt.rerun import fingerprint, forget_last_run, record_run, unchanged_since_last_run
+
+    started = time.perf_counter()
+    engine = settings.engine()
+    try:
+        try:
+            recover(engine, settings.processed_path)
+            published = last_publication(engine)
+        except sa.exc.SQLAlchemyError as exc:
+            return _warehouse_error(exc, settings)
+        run_print = fingerprint(
+            settings.raw_path,
+            {
+                "processed": str(settings.processed_dir),
+                "url": settings.url,
+                "region": settings.region_file,
+            },
+        )
+        if not args.force and (
+            last := unchanged_since_last_run(settings.processed_path, run_print, published)
+        ):
+            print(
+                f"tillvaxt: inputs, code and settings unchanged since the run finished at {last}; "
+                f"nothing to do ({time.perf_counter() - started:.1f} s). Use --force to run anyway."
+            )
+            return 0
+        forget_last_run(settings.processed_path)
+        code = _execute(args, settings, region, started)
+        if code == 0:
+            record_run(settings.processed_path, run_print, last_publication(engine))
+        return code
+    finally:
+        engine.dispose()
+
+
+def _execute(args: argparse.Namespace, settings, region: str | None, started: float) -> int:
     if not os.environ.get("TILLVAXT_MASKING_KEY"):
         print(
             "tillvaxt: TILLVAXT_MASKING_KEY is not set; personal identity numbers are masked with "
@@ -123,8 +243,10 @@ def _run_one(args: argparse.Namespace, settings, region: str | None = None) -> i
             file=sys.stderr,
         )
     if failures:
-        for step, message in failures:
-            print(f"error in {step}: {message}", file=sys.stderr)
+        log = _error_log(result) if any(bug for *_, bug in failures) else None
+        for step, message, bug in failures:
+            where = f" (a bug; the traceback is in {log})" if bug and log else ""
+            print(f"error in {step}: {message}{where}", file=sys.stderr)
         print(
             f"tillvaxt: run failed after {elapsed:.1f} s; published tables were left as they were.",
             file=sys.stderr,
@@ -148,7 +270,6 @@ def _run_one(args: argparse.Namespace, settings, region: str | None = None) -> i
             + " ".join(f"{c:>14}" for c in cells)
             + f"  {r.status}"
         )
-    record_run(settings.processed_path, run_print)
     print(
         f"tillvaxt: done in {elapsed:.1f} s; tables in {settings.processed_dir} and the warehouse."
     )
@@ -169,17 +290,32 @@ def run_close(args: argparse.Namespace) -> int:
     if national and not args.region:
         print(f"tillvaxt: {args.command} needs --region in a national deployment", file=sys.stderr)
         return 2
-    # Certifying or reopening changes what the next run publishes: it must not be skipped.
-    forget_last_run((settings.for_region(args.region) if national else settings).processed_path)
-    with _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            run_config=year_run_config(job_name, args.year),
-            raise_on_error=False,
-            tags={REGION_TAG: args.region} if national else None,
+    from tillvaxt.publish.lock import RunLocked, run_lock
+
+    processed = (settings.for_region(args.region) if national else settings).processed_path
+    try:
+        instance_cm = _instance()
+        # Not while a run publishes: the certified figures must be one run's.
+        with run_lock(processed), instance_cm as instance:
+            # Certifying or reopening changes what the next run publishes: no skip.
+            forget_last_run(processed)
+            result = job.execute_in_process(
+                instance=instance,
+                run_config=year_run_config(job_name, args.year),
+                raise_on_error=False,
+                tags={REGION_TAG: args.region} if national else None,
+            )
+    except (SetupError, RunLocked) as exc:
+        print(f"tillvaxt: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, SetupError) else 3
+    except OSError as exc:
+        print(
+            f"tillvaxt: cannot use {exc.filename or processed}: {exc.strerror or exc}",
+            file=sys.stderr,
         )
+        return 2
     if not result.success:
-        for _, message in _failures(result):
+        for _, message, _bug in _failures(result):
             print(f"tillvaxt: {message}", file=sys.stderr)
         return 1
     if job_name == CERTIFY_JOB:

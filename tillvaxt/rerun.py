@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tillvaxt.provenance import PROJECT_ROOT, file_sha256, input_hashes
+from tillvaxt.publish.fileset import published_files
 
 MARKER = ".tillvaxt_last_run.json"
 _SOURCE_DIRS = ("tillvaxt", "assets", "pipelines", "schemas")
@@ -42,8 +43,17 @@ def fingerprint(raw_dir: Path, settings: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def unchanged_since_last_run(processed_dir: Path, print_: str) -> str | None:
-    """When the last successful run had this fingerprint and its outputs are untouched, its time."""
+def unchanged_since_last_run(
+    processed_dir: Path, print_: str, publication: str | None = None
+) -> str | None:
+    """When the last successful run had this fingerprint and everything it published is
+    still in place, its time.
+
+    Every output counts: each file of the published set (CSVs, workbooks, HTML pages,
+    JSON) must be there with the bytes it had, no output may have appeared or gone, and
+    the warehouse must still hold that run's publication (`publication`, read from its
+    `publications` table by the caller): a deleted `warehouse.sqlite` means run.
+    """
     marker = Path(processed_dir) / MARKER
     try:
         last = json.loads(marker.read_text(encoding="utf-8"))
@@ -51,25 +61,29 @@ def unchanged_since_last_run(processed_dir: Path, print_: str) -> str | None:
         return None
     if last.get("fingerprint") != print_ or not last.get("outputs"):
         return None
-    for name, digest in last["outputs"].items():
-        path = Path(processed_dir) / name
-        if not path.is_file() or file_sha256(path) != digest:
-            return None
+    if last.get("publication") != publication:
+        return None
+    if _outputs(Path(processed_dir)) != last["outputs"]:
+        return None
     return str(last.get("finished_at", "an earlier run"))
 
 
 def _outputs(processed_dir: Path) -> dict[str, str]:
-    """The published CSV files as they stand, so a deleted or edited output forces a rerun."""
-    return {p.name: file_sha256(p) for p in sorted(processed_dir.glob("*.csv"))}
+    """Every published file as a reader finds it, by name and SHA-256."""
+    return {p.name: file_sha256(p) for p in published_files(processed_dir)}
 
 
-def record_run(processed_dir: Path, print_: str) -> None:
-    """Remember a successful run's fingerprint and the outputs it left."""
+def record_run(processed_dir: Path, print_: str, publication: str | None = None) -> None:
+    """Remember a successful run's fingerprint, its publication and the outputs it left.
+
+    Called under the run lock right after the run, so the outputs are this run's.
+    """
     marker = Path(processed_dir) / MARKER
     marker.parent.mkdir(parents=True, exist_ok=True)
     record = {
         "fingerprint": print_,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "publication": publication,
         "outputs": _outputs(Path(processed_dir)),
     }
     tmp = marker.with_suffix(".tmp")

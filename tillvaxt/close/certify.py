@@ -216,14 +216,16 @@ def hold(conn: sa.Connection, table: str, published: pd.DataFrame) -> pd.DataFra
     return out
 
 
-def read_restatements(engine: sa.Engine) -> pd.DataFrame:
-    """Every open restatement (empty when there are none)."""
+def read_restatements(engine: sa.Engine | sa.Connection) -> pd.DataFrame:
+    """Every open restatement (empty when there are none); inside a transaction when given a connection."""
     if not has_table(engine, RESTATEMENTS.name):
         return pd.DataFrame(columns=RESTATEMENT_COLUMNS)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(RESTATEMENTS).order_by(
-                RESTATEMENTS.c.year, RESTATEMENTS.c.table_name, RESTATEMENTS.c.key
-            )
-        ).fetchall()
+    query = sa.select(RESTATEMENTS).order_by(
+        RESTATEMENTS.c.year, RESTATEMENTS.c.table_name, RESTATEMENTS.c.key
+    )
+    if isinstance(engine, sa.Connection):
+        rows = engine.execute(query).fetchall()
+    else:
+        with engine.connect() as conn:
+            rows = conn.execute(query).fetchall()
     return pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
