@@ -282,33 +282,21 @@ def build_cheques(ledger: Ledger, rng: random.Random, orgs: OrgFactory) -> dict[
         cheque(ledger, rng, "FOU", orgs.company(), day, kr(amount), months=rng.choice((9, 12)))
     # FOU 2017: nine firms keep their cheque, a tenth is revoked after its advance.
     fou_amounts = range(100_000, 250_001, 10_000)
-    for _ in range(9):
-        day = business_day(rng, date(2017, 2, 1), date(2017, 11, 30))
-        cheque(
-            ledger,
-            rng,
-            "FOU",
-            orgs.company(),
-            day,
-            kr(rng.choice(fou_amounts)),
-            months=rng.choice((15, 18, 24)),
-        )
+
+    def fou_cheques(lo: date, hi: date, months: tuple[int, ...]) -> None:
+        """Nine FoU cheques decided between lo and hi, to nine new firms."""
+        for _ in range(9):
+            day = business_day(rng, lo, hi)
+            org = orgs.company()
+            cheque(ledger, rng, "FOU", org, day, kr(rng.choice(fou_amounts)), rng.choice(months))
+
+    fou_cheques(date(2017, 2, 1), date(2017, 11, 30), (15, 18, 24))
     revoked = cheque(ledger, rng, "FOU", orgs.company(), date(2017, 10, 2), kr(200_000), months=18)
     revoked.plan = []
     revoked.status, revoked.old_status = "Återkallad", "Beviljad"
     ledger.pay(date=date(2017, 11, 13), decision=revoked, org=revoked.org, instrument="FOU", amount=kr(100_000), fixed=True)  # fmt: skip
     special["revoked"] = revoked
-    for _ in range(9):
-        day = business_day(rng, date(2018, 1, 15), date(2018, 11, 15))
-        cheque(
-            ledger,
-            rng,
-            "FOU",
-            orgs.company(),
-            day,
-            kr(rng.choice(fou_amounts)),
-            months=rng.choice((12, 18)),
-        )
+    fou_cheques(date(2018, 1, 15), date(2018, 11, 15), (12, 18))
 
     # ENERGI 2017: exactly 14 700 paid (8 500 + 6 200), one co-financed too little.
     e1 = cheque(ledger, rng, "ENERGI", orgs.company(), date(2017, 3, 20), kr(8_500), months=6)
