@@ -11,29 +11,21 @@ from tillvaxt.rules import payout_exceptions
 from tillvaxt.validate.decisions import read_decisions, validate_decisions
 from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
 from tillvaxt.validate.payouts import read_payouts, validate_payouts
+from tools.sample_data.planted import PLANTED as DECLARED
 
 RAW = REPO / "data" / "raw"
-P17A = "payouts/utbetalningar_20170101_20170831.csv"
-P17B = "payouts/utbetalningar_20170601_20171231.csv"
-XLSX = "decisions/beslut_20190110.xlsx"
 
+# The declaration the sample generator plants from. A quarantined row carries no typed
+# voucher or case number, so the pipeline reports an unreadable row with neither.
 PLANTED = {
-    ("unreadable_row", None, None, "decisions/beslut_20180110.csv", 123),
-    ("unreadable_row", None, None, "payouts/utbetalningar_2018.csv", 96),
-    ("orphan_payout", "V2017-00020", None, P17A, 21),
-    ("orphan_payout", "V2017-00092", "RS170172", P17B, 53),
-    ("invalid_org_number", "V2017-00020", None, P17A, 21),
-    ("recipient_mismatch", "V2017-00078", "RS160110", P17B, 39),
-    ("payout_outside_period", "V2017-00088", "RS160067", P17B, 49),
-    ("possible_duplicate_payment", "V2017-00102", "RS170165", P17B, 63),
-    ("instrument_mismatch", "V2017-00115", "RS160150", P17B, 76),
-    ("payout_after_revocation", "V2017-00119", "RS170759", P17B, 80),
-    ("overpaid_decision", None, "RS170066", XLSX, 34),
-    ("eu_project_unknown", None, "RS170230", XLSX, 53),
-    ("unknown_priority", None, "RS170303", XLSX, 60),
-    ("eu_project_mismatch", None, "RS170498", XLSX, 85),
-    ("cofinancing_too_low", None, "RS170737", XLSX, 113),
-    ("cap_exceeded", None, "RS180193", XLSX, 152),
+    (
+        p.rule,
+        None if p.rule == "unreadable_row" else p.voucher,
+        None if p.rule == "unreadable_row" else p.decision,
+        p.file,
+        p.line,
+    )
+    for p in DECLARED
 }
 
 

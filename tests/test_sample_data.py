@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from tillvaxt.sample import generate
+from tools.sample_data import generate, planted
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+REPO = Path(__file__).resolve().parents[1]
+RAW = REPO / "data" / "raw"
+FINDINGS_DOC = REPO / "docs" / "findings.md"
 
 
 def files_under(root: Path) -> dict[str, bytes]:
@@ -172,8 +175,31 @@ def test_org_numbers_have_valid_check_digits_except_the_planted_one(
     assert len(invalid) == 1
 
 
-def test_planted_findings_are_documented() -> None:
-    ledger, _ = generate.build_ledger()
-    doc = generate.__doc__ or ""
-    for plant in ledger.plants:
-        assert f"{plant.rule} -> {generate.plant_ref(plant)} ->" in " ".join(doc.split())
+def test_docs_table_of_planted_findings_is_the_generated_one() -> None:
+    """docs/findings.md shows `PLANTED` as `--table` prints it: regenerate it, never edit it."""
+    text = FINDINGS_DOC.read_text(encoding="utf-8")
+    start, end = "<!-- planted:start -->\n", "<!-- planted:end -->"
+    committed = text[text.index(start) + len(start) : text.index(end)]
+    assert committed == planted.planted_table()
+    assert committed.count("\n| `") == len(planted.PLANTED) == 16
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda decl: decl[:-1],  # a plant nobody declared
+        lambda decl: (
+            *decl,
+            planted.Planted("cap_exceeded", "decisions/x.xlsx", 2, "", None, "RS1"),
+        ),
+        lambda decl: (replace(decl[0], line=decl[0].line + 1), *decl[1:]),  # on another line
+    ],
+    ids=["undeclared", "not-planted", "moved"],
+)
+def test_generator_refuses_plants_that_differ_from_the_declaration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change
+) -> None:
+    monkeypatch.setattr(planted, "PLANTED", change(planted.PLANTED))
+    with pytest.raises(RuntimeError, match=r"differ from planted\.PLANTED"):
+        generate.generate(tmp_path / "raw")
+    assert not (tmp_path / "raw").exists()
