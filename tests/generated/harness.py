@@ -224,6 +224,7 @@ def check_tree(
         return o
 
     _check_figures(o, tree, exp, out)
+    _check_incomplete(o, tree, out)
     _check_counts(o, exp, run, out)
     _check_checks(o, run)
     _check_personal_numbers(o, tree, out, run.log_text)
@@ -358,6 +359,36 @@ def _check_counts(o: Outcome, exp: oracle.Expected, run: RunResult, out: Path) -
     want_q = sorted({b.year for b in o.tree.bad_payouts}) if o.tree else []
     if years_q != want_q:
         o.fail(f"quarantine: payout rows in years {years_q}, expected {want_q}")
+
+
+def _check_incomplete(o: Outcome, tree: Tree, out: Path) -> None:
+    """outputs.md on the published tables alone: a year is `incomplete` exactly when a payout
+    row of that year or an earlier one is in quarantine. A quarantined row whose year cannot
+    be found makes every year the file's readable rows touch incomplete (issue 13, item 2).
+
+    Any payout row counts, as outputs.md says: the generator writes its unreadable rows on
+    1:1, and a row the reader splits wrongly cannot be trusted to say its own appropriation.
+    """
+    quarantine = [r for r in _csv(out, "quarantine") if r["source"] == "payouts"]
+    years = {int(Decimal(r["year"])) for r in quarantine if r["year"]}
+    for r in quarantine:
+        if not r["year"]:
+            name = r["source_file"].removeprefix("payouts/")
+            touched = {
+                e.booked.year for e in tree.payout_files.get(name, []) if hasattr(e, "booked")
+            }
+            years |= touched or set(tree.years)
+    first = min(years, default=None)
+    for row in _csv(out, RECON):
+        y = int(row["year"])
+        want = first is not None and y >= first
+        if want and row["status"] != "incomplete":
+            o.fail(
+                f"{RECON} {y} is {row['status']!r} though quarantine.csv holds an unreadable "
+                f"payout row of {first}: expected 'incomplete'"
+            )
+        if not want and row["status"] == "incomplete":
+            o.fail(f"{RECON} {y} is 'incomplete' with no unreadable payout row of it or before")
 
 
 def _check_checks(o: Outcome, run: RunResult) -> None:

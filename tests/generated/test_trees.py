@@ -98,7 +98,8 @@ def _regressions() -> list:
 def test_regression_seed(seed: int, profile: str, size: str, changes: str, tmp_path: Path) -> None:
     from tests.generated.treegen import PROFILES
 
-    _run(seed, profile, PROFILES[profile].with_changes(changes), size, tmp_path)
+    # No second run: a regression seed is kept for the invariant it broke, not the rerun.
+    _run(seed, profile, PROFILES[profile].with_changes(changes), size, tmp_path, rerun=False)
 
 
 @pytest.mark.skipif("GEN_SEED" not in os.environ, reason="set GEN_SEED to reproduce one tree")

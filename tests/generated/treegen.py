@@ -419,6 +419,8 @@ def draw(seed: int, features: Features, size: str = "small") -> Tree:
     # payouts
     payouts: list[Payout] = []
     per_year: dict[int, int] = {}
+    # One tree in six holds an amount at the bound (readable) or beyond it (unreadable).
+    huge_tree = f.huge_amounts and rng.random() < 0.17
     huge_drawn = False
     for _ in range(n_payouts):
         y = rng.choice(years)
@@ -437,7 +439,7 @@ def draw(seed: int, features: Features, size: str = "small") -> Tree:
         amount = _amount_ore(rng, 1_000, 400_000)
         if f.repayments and rng.random() < 0.1:
             amount = -_amount_ore(rng, 1, 50_000)
-        if f.huge_amounts and not huge_drawn and rng.random() < 0.05:
+        if huge_tree and not huge_drawn and rng.random() < 0.2:
             huge_drawn = True  # one per tree: the allocation must stay inside the bound too
             amount = rng.choice([MAX_ORE, MAX_ORE // 2 + 1])
         approp = "1:1"
@@ -457,8 +459,9 @@ def draw(seed: int, features: Features, size: str = "small") -> Tree:
             )
         )
 
-    bad = _bad_payouts(rng, f, years, orgs, len(payouts)) if f.unreadable_rows else []
-    tree = Tree(seed, f, years, orgs, snapshots, payouts, bad)
+    bad = _bad_payouts(rng, f, years, orgs, len(payouts), huge_tree) if f.unreadable_rows else []
+    notes = [f"unreadable rows: {', '.join(b.why for b in bad)}"] if bad else []
+    tree = Tree(seed, f, years, orgs, snapshots, payouts, bad, notes=notes)
     tree.payout_files = _payout_files(rng, f, payouts, bad, years)
     _allocations(rng, f, tree)
     tree.eu_projects = eu_projects
@@ -527,7 +530,7 @@ def _snapshots(
 
 
 def _bad_payouts(
-    rng: random.Random, f: Features, years: list[int], orgs: list[Org], offset: int
+    rng: random.Random, f: Features, years: list[int], orgs: list[Org], offset: int, huge: bool
 ) -> list[BadPayout]:
     out = []
     for i in range(rng.choice([0, 0, 0, 1, 2, 3])):
@@ -548,8 +551,8 @@ def _bad_payouts(
         kinds = ["amount", "date"]
         personal = [o for o in orgs if o.personal]
         if f.pnr_in_amount and personal:
-            kinds.append("pnr_amount")
-        if f.huge_amounts:
+            kinds += ["pnr_amount", "pnr_amount"]
+        if huge:
             kinds.append("huge")
         kind = rng.choice(kinds)
         if kind == "amount":
@@ -562,7 +565,9 @@ def _bad_payouts(
             # Only spellings that are not also an amount: `8108151518` in Belopp is, by the
             # contract, 8 108 151 518 kr, and is read as such.
             spellings = [s for s in f.pnr_in_amount if s not in ("plain", "century")]
-            raw["Belopp"] = pnr_spelled(rng.choice(personal), rng.choice(spellings or ["hyphen"]))
+            spelling = rng.choice(spellings or ["hyphen"])
+            raw["Belopp"] = pnr_spelled(rng.choice(personal), spelling)
+            kind = f"pnr_amount({spelling})"
         else:
             raw["Belopp"] = rng.choice(["10 000 000 000 000,01", "99999999999999999,99"])
         out.append(BadPayout(voucher, y, "1:1", raw, kind))
