@@ -22,7 +22,7 @@ import pytest
 from tests.generated.harness import check_tree, keep_dir
 from tests.generated.treegen import Features, features_from_env
 
-DEFAULT_TREES = int(os.environ.get("GEN_DEFAULT_TREES", "12"))
+DEFAULT_TREES = int(os.environ.get("GEN_DEFAULT_TREES", "10"))
 MARKER_TREES = int(os.environ.get("GEN_MARKER_TREES", "300"))
 # The second run (byte-identical outputs) doubles a tree's cost: it runs on every
 # RERUN_EVERY-th tree of the default and marker runs, and always for a single seed.
@@ -59,7 +59,29 @@ def _run(
         pytest.fail(outcome.report(), pytrace=False)
 
 
-@pytest.mark.parametrize("seed", range(DEFAULT_TREES))
+def _regression_lines() -> list[tuple[int, str, str, str, str]]:
+    """(seed, profile, size, feature changes, xfail reason) per line of the seeds file."""
+    out = []
+    for line in SEEDS_FILE.read_text(encoding="utf-8").splitlines():
+        body, _, xfail = line.split("#", 1)[0].partition("xfail:")
+        parts = body.split()
+        if parts:
+            seed, profile, size, *rest = parts
+            out.append((int(seed), profile, size, rest[0] if rest else "", xfail.strip()))
+    return out
+
+
+def _default_seeds() -> list[int]:
+    """The first DEFAULT_TREES seeds, less those kept in the seeds file (tested there)."""
+    kept = {
+        s
+        for s, profile, size, _, _ in _regression_lines()
+        if (profile, size) == ("current", "small")
+    }
+    return [s for s in range(DEFAULT_TREES + len(kept)) if s not in kept][:DEFAULT_TREES]
+
+
+@pytest.mark.parametrize("seed", _default_seeds())
 def test_small_tree(seed: int, tmp_path: Path) -> None:
     _run(seed, "current", features_from_env("current"), "small", tmp_path, seed % RERUN_EVERY == 0)
 
@@ -72,26 +94,17 @@ def test_contract_tree(seed: int, tmp_path: Path) -> None:
 
 
 def _regressions() -> list:
-    """`seed profile size [features] [xfail: reason]` per line; `#` starts a comment."""
-    out = []
-    for line in SEEDS_FILE.read_text(encoding="utf-8").splitlines():
-        body, _, xfail = line.split("#", 1)[0].partition("xfail:")
-        parts = body.split()
-        if not parts:
-            continue
-        seed, profile, size, *rest = parts
-        marks = [pytest.mark.xfail(strict=True, reason=xfail.strip())] if xfail.strip() else []
-        out.append(
-            pytest.param(
-                int(seed),
-                profile,
-                size,
-                rest[0] if rest else "",
-                marks=marks,
-                id=f"{seed}-{profile}-{size}",
-            )
+    return [
+        pytest.param(
+            seed,
+            profile,
+            size,
+            changes,
+            marks=[pytest.mark.xfail(strict=True, reason=xfail)] if xfail else [],
+            id=f"{seed}-{profile}-{size}",
         )
-    return out
+        for seed, profile, size, changes, xfail in _regression_lines()
+    ]
 
 
 @pytest.mark.parametrize(("seed", "profile", "size", "changes"), _regressions())
