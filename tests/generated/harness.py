@@ -223,11 +223,7 @@ def check_tree(
         o.fail("the run failed: " + " | ".join(run.errors)[:2000])
         return o
 
-    _check_figures(o, tree, exp, out)
-    _check_incomplete(o, tree, out)
-    _check_counts(o, exp, run, out)
-    _check_checks(o, run)
-    _check_personal_numbers(o, tree, out, run.log_text)
+    o.failures += check_outputs(tree, exp, out, run)
 
     if not rerun:
         return o
@@ -244,6 +240,17 @@ def check_tree(
         if differ:
             o.fail(f"second run is not byte-identical in: {differ}")
     return o
+
+
+def check_outputs(tree: Tree, exp: oracle.Expected, out: Path, run: RunResult) -> list[str]:
+    """Every invariant on one run's published outputs; the failures, in words."""
+    o = Outcome(tree.seed, tree.features, "", tree=tree)
+    _check_figures(o, tree, exp, out)
+    _check_incomplete(o, tree, out)
+    _check_counts(o, exp, run, out)
+    _check_checks(o, run)
+    _check_personal_numbers(o, tree, out, run.log_text)
+    return o.failures
 
 
 def _check_figures(o: Outcome, tree: Tree, exp: oracle.Expected, out: Path) -> None:

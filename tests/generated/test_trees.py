@@ -27,7 +27,7 @@ MARKER_TREES = int(os.environ.get("GEN_MARKER_TREES", "300"))
 # The second run (byte-identical outputs) doubles a tree's cost: it runs on every
 # RERUN_EVERY-th tree of the default and marker runs, and always for a single seed.
 RERUN_EVERY = int(os.environ.get("GEN_RERUN_EVERY", "3"))
-MARKER_FIRST_SEED = 100_000
+MARKER_FIRST_SEED = int(os.environ.get("GEN_FIRST_SEED", "100000"))
 SEEDS_FILE = Path(__file__).with_name("regression_seeds.txt")
 
 

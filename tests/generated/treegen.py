@@ -257,6 +257,7 @@ class Tree:
     profiles: list[dict[str, str]] = field(default_factory=list)
     population: list[dict[str, str]] = field(default_factory=list)
     kinds: dict[int, str] = field(default_factory=dict)  # the year kind aimed at (coverage)
+    written: list[dict[str, object]] = field(default_factory=list)  # how each file was written
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -693,7 +694,8 @@ def _field(rng: random.Random, f: Features, text: str) -> str:
 
 def _write_semicolon(
     rng: random.Random, f: Features, path: Path, header: list[str], rows: list[dict[str, str]]
-) -> None:
+) -> dict[str, object]:
+    """Write one `;` export; returns how it was written (for the coverage test)."""
     cols = list(header)
     if f.shuffle_headers:
         rng.shuffle(cols)
@@ -703,15 +705,27 @@ def _write_semicolon(
         lines.append(";".join(_field(rng, f, row.get(c, "")) for c in cols))
     newline = "\r\n" if f.crlf and rng.random() < 0.5 else "\n"
     text = newline.join(lines) + newline
-    if f.trailing_blank_line and rng.random() < 0.3:
+    blank = f.trailing_blank_line and rng.random() < 0.3
+    if blank:
         text += newline
     encoding = rng.choice(f.encodings)
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError:  # e.g. "≥" has no Windows-1252 byte; such a file is UTF-8
-        data = text.encode("utf-8")
+        encoding, data = "utf-8", text.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    body = "\n".join(lines[1:])
+    return {
+        "path": path.parent.name + "/" + path.name,
+        "encoding": encoding,
+        "newline": newline,
+        "trailing_blank_line": blank,
+        "shuffled": cols != list(header),
+        "padded_header": head != cols,
+        "quoted_separator": any(c in v for row in rows for v in row.values() for c in ';"'),
+        "quoted": '"' in body,
+    }
 
 
 def _decision_row(rng: random.Random, f: Features, d: Decision) -> dict[str, str]:
@@ -793,7 +807,7 @@ def write(tree: Tree, raw: Path) -> dict[str, int]:
                         "Kommun": e.kommun,
                     }
                 )
-        _write_semicolon(rng, f, raw / "payouts" / name, PAYOUT_COLS, rows)
+        tree.written.append(_write_semicolon(rng, f, raw / "payouts" / name, PAYOUT_COLS, rows))
         rows_written["payouts"] += len(rows)
     eu_column = any(d.eu_case for _, rows in tree.snapshots for d in rows) or rng.random() < 0.5
     header = DECISION_COLS + (["EU-ärende"] if eu_column else [])
@@ -802,7 +816,7 @@ def write(tree: Tree, raw: Path) -> dict[str, int]:
             _write_xlsx(rng, f, raw / "decisions" / name, header, decisions)
         else:
             rows = [_decision_row(rng, f, d) for d in decisions]
-            _write_semicolon(rng, f, raw / "decisions" / name, header, rows)
+            tree.written.append(_write_semicolon(rng, f, raw / "decisions" / name, header, rows))
         rows_written["decisions"] += len(decisions)
     for name, allocs in tree.appropriation_files.items():
         header = ["År", "Anslag", "Tilldelat belopp", "Anslagskredit"]
@@ -820,7 +834,7 @@ def write(tree: Tree, raw: Path) -> dict[str, int]:
             }
             for a in allocs
         ]
-        _write_semicolon(rng, f, raw / "appropriations" / name, header, rows)
+        tree.written.append(_write_semicolon(rng, f, raw / "appropriations" / name, header, rows))
         rows_written["appropriations"] += len(rows)
     if tree.eu_projects:
         buf = io.StringIO()
