@@ -83,14 +83,14 @@ def _default_seeds() -> list[int]:
 
 @pytest.mark.parametrize("seed", _default_seeds())
 def test_small_tree(seed: int, tmp_path: Path) -> None:
-    _run(seed, "current", features_from_env("current"), "small", tmp_path, seed % RERUN_EVERY == 0)
+    _run(seed, *features_from_env("current"), "small", tmp_path, seed % RERUN_EVERY == 0)
 
 
 @pytest.mark.generated
 @pytest.mark.parametrize("seed", range(MARKER_FIRST_SEED, MARKER_FIRST_SEED + MARKER_TREES))
 def test_contract_tree(seed: int, tmp_path: Path) -> None:
     size = os.environ.get("GEN_SIZE", "any")
-    _run(seed, "contract", features_from_env("contract"), size, tmp_path, seed % RERUN_EVERY == 0)
+    _run(seed, *features_from_env("contract"), size, tmp_path, seed % RERUN_EVERY == 0)
 
 
 def _regressions() -> list:
@@ -117,11 +117,5 @@ def test_regression_seed(seed: int, profile: str, size: str, changes: str, tmp_p
 
 @pytest.mark.skipif("GEN_SEED" not in os.environ, reason="set GEN_SEED to reproduce one tree")
 def test_seed_from_env(tmp_path: Path) -> None:
-    profile = os.environ.get("GEN_PROFILE", "contract")
-    _run(
-        int(os.environ["GEN_SEED"]),
-        profile,
-        features_from_env(profile),
-        os.environ.get("GEN_SIZE", "any"),
-        tmp_path,
-    )
+    seed = int(os.environ["GEN_SEED"])
+    _run(seed, *features_from_env("contract"), os.environ.get("GEN_SIZE", "any"), tmp_path)

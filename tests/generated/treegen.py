@@ -172,10 +172,10 @@ CURRENT = dataclasses.replace(
 PROFILES = {"contract": CONTRACT, "current": CURRENT}
 
 
-def features_from_env(default: str) -> Features:
+def features_from_env(default: str) -> tuple[str, Features]:
     """The profile named by GEN_PROFILE (default `default`), changed by GEN_FEATURES."""
-    base = PROFILES[os.environ.get("GEN_PROFILE", default)]
-    return base.with_changes(os.environ.get("GEN_FEATURES", ""))
+    name = os.environ.get("GEN_PROFILE", default)
+    return name, PROFILES[name].with_changes(os.environ.get("GEN_FEATURES", ""))
 
 
 # --- the logical records ----------------------------------------------------------------
