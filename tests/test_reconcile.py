@@ -128,6 +128,24 @@ def test_recipients_count_net_positive_organisations_and_county_totals() -> None
     assert pd.isna(r.loc["Varberg", "granted_recipients"])
 
 
+def test_nothing_paid_and_only_a_revoked_decision_gives_an_empty_recipients_table() -> None:
+    """Found by the generated trees (seed 100097): this used to crash on an Arrow merge."""
+    p = payouts((2017, "UTV", 100_00, "1:1", "5560360793", "1380", "RS1")).iloc[0:0]
+    d = pd.DataFrame(
+        {
+            "decision_id": pd.Series(["RS1"], dtype="str"),
+            "instrument": pd.Series(["UTV"], dtype="str"),
+            "org_number": pd.Series(["5560360793"], dtype="str"),
+            "decision_date": pd.to_datetime(["2017-01-01"]),
+            "status": pd.Series(["Återkallad"], dtype="str"),
+            "authoritative": [True],
+        }
+    )
+    r = recipients_by_instrument(p.astype({"instrument": "str"}), d, load_region())
+    assert r.empty
+    assert list(r.columns)[:4] == ["year", "instrument", "instrument_name", "municipality"]
+
+
 def test_an_unreadable_allocation_row_makes_the_chain_incomplete_not_a_breach() -> None:
     a = allocations((2018, MSEK, 0, None))
     p = payouts((2017, "UTV", MSEK, "1:1", "5560360793", "1380", "RS1"))

@@ -181,19 +181,39 @@ def _texts(processed: Path) -> dict[str, str]:
     return out
 
 
+# The warehouse's log of publications names the run and its time: different by design.
+_RUN_LOG_TABLE = "publications"
+
+
 def _comparable(processed: Path) -> dict[str, bytes]:
-    """Each output's bytes (xlsx per member), creation stamps blanked, for the rerun check."""
+    """Each published output's bytes (xlsx per member, the warehouse as a dump without its
+    publication log), creation stamps blanked, for the rerun check.
+
+    Only the names a reader opens count: `<processed>/<name>`, links followed into the
+    run directory they point at; the run directories' own names differ by design.
+    """
     out: dict[str, bytes] = {}
-    for path in sorted(processed.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
+    for path in sorted(processed.iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.name == "current":
             continue
-        name = path.relative_to(processed).as_posix()
+        name = path.name
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as z:
                 for member in sorted(z.namelist()):
                     out[f"{name}!{member}"] = _STAMP.sub(b"<stamp>", z.read(member))
         elif path.suffix in (".html", ".json"):
             out[name] = _STAMP.sub(b"<stamp>", path.read_bytes())
+        elif path.read_bytes().startswith(b"SQLite format 3"):
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                lines = [
+                    line
+                    for line in con.iterdump()
+                    if f'"{_RUN_LOG_TABLE}"' not in line and f" {_RUN_LOG_TABLE}" not in line
+                ]
+            finally:
+                con.close()
+            out[name] = "\n".join(lines).encode()
         else:
             out[name] = path.read_bytes()
     return out

@@ -22,7 +22,7 @@ import pytest
 from tests.generated.harness import check_tree, keep_dir
 from tests.generated.treegen import Features, features_from_env
 
-DEFAULT_TREES = int(os.environ.get("GEN_DEFAULT_TREES", "14"))
+DEFAULT_TREES = int(os.environ.get("GEN_DEFAULT_TREES", "25"))
 MARKER_TREES = int(os.environ.get("GEN_MARKER_TREES", "300"))
 # The second run (byte-identical outputs) doubles a tree's cost: it runs on every
 # RERUN_EVERY-th tree of the default and marker runs, and always for a single seed.

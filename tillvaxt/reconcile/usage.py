@@ -64,6 +64,10 @@ def recipients_by_instrument(
         frames.append(agg)
     out = pd.concat(frames, ignore_index=True)
     granted = granted_recipients(decisions)
+    if out.empty and granted.empty:
+        # Nothing paid and nothing granted: an empty table, not a merge of two empty
+        # Arrow string columns (which pandas cannot type).
+        return _EMPTY_RECIPIENTS.copy()
     out = out.merge(
         granted.assign(municipality=COUNTY_TOTAL),
         on=["year", "instrument", "municipality"],
@@ -91,6 +95,20 @@ def recipients_by_instrument(
     return out.sort_values(["year", "instrument", "_t", "municipality"])[cols].reset_index(
         drop=True
     )
+
+
+_EMPTY_RECIPIENTS = pd.DataFrame(
+    {
+        "year": pd.Series(dtype="int64"),
+        "instrument": pd.Series(dtype="str"),
+        "instrument_name": pd.Series(dtype="str"),
+        "municipality": pd.Series(dtype="str"),
+        "recipients": pd.Series(dtype="int64"),
+        "granted_recipients": pd.Series(dtype="Int64"),
+        "decisions": pd.Series(dtype="int64"),
+        "paid_ore": pd.Series(dtype="int64"),
+    }
+)
 
 
 def granted_recipients(decisions: pd.DataFrame) -> pd.DataFrame:
