@@ -11,6 +11,7 @@ from decimal import Decimal
 import pandas as pd
 from dagster import AssetKey, TableColumn, TableColumnDep, TableColumnLineage, TableSchema
 
+from tillvaxt.publish.schema import column_descriptions, column_types
 from tillvaxt.publish.tables import ORE_SUFFIX, SEK_SUFFIX
 
 
@@ -33,10 +34,18 @@ def column_type(series: pd.Series) -> str:
     return "text"
 
 
-def table_schema(frame: pd.DataFrame) -> TableSchema:
-    """One column entry per published column, in order, with its type."""
+def table_schema(frame: pd.DataFrame, table: str = "") -> TableSchema:
+    """One column entry per published column, in order, with its declared type and description."""
+    types, texts = column_types(table), column_descriptions(table)
     return TableSchema(
-        columns=[TableColumn(name=str(col), type=column_type(frame[col])) for col in frame.columns]
+        columns=[
+            TableColumn(
+                name=str(col),
+                type=types.get(str(col)) or column_type(frame[col]),
+                description=texts.get(str(col)),
+            )
+            for col in frame.columns
+        ]
     )
 
 
@@ -60,6 +69,6 @@ def published_table_metadata(
     """Row count, column schema and column lineage under Dagster's standard keys."""
     return {
         "dagster/row_count": len(published),
-        "dagster/column_schema": table_schema(published),
+        "dagster/column_schema": table_schema(published, upstream.path[-1]),
         "dagster/column_lineage": column_lineage(published, source, upstream),
     }

@@ -11,6 +11,7 @@ import pandas as pd
 from tillvaxt.instruments import INSTRUMENTS
 from tillvaxt.rules.findings import findings, kr
 from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.rule import ERROR, WARNING, Rule
 
 
 def _base(d: pd.Series, year: object | None = None) -> dict:
@@ -35,7 +36,7 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     granted = dec["granted_ore"].reindex(totals.index).astype("int64")
     over = totals.index[(totals["sum"].astype("int64") > granted).to_numpy()]
     if len(over) == 0:
-        return findings("overpaid_decision", [])
+        return findings(OVERPAID_DECISION, [])
     # Vectorised over all overpaid decisions at once: the payout after the last one that
     # left the running total within the grant is the one that took it over for good.
     ordered = mine[mine["decision_id"].isin(over)].sort_values(
@@ -62,7 +63,15 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
                 f"{c['booking_date']:%Y-%m-%d} took it over the grant.",
             }
         )
-    return findings("overpaid_decision", records)
+    return findings(OVERPAID_DECISION, records)
+
+
+OVERPAID_DECISION = Rule(
+    "overpaid_decision",
+    ERROR,
+    "net payouts on a decision, over all years, exceed the grant",
+    overpaid_decision,
+)
 
 
 def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +93,15 @@ def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
         }
         for i, d in dec[over].iterrows()
     ]
-    return findings("cap_exceeded", records)
+    return findings(CAP_EXCEEDED, records)
+
+
+CAP_EXCEEDED = Rule(
+    "cap_exceeded",
+    ERROR,
+    "a decision grants more than its instrument's cap",
+    cap_exceeded,
+)
 
 
 def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -106,7 +123,15 @@ def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
         }
         for d in dec[low].to_dict("records")
     ]
-    return findings("cofinancing_too_low", records)
+    return findings(COFINANCING_TOO_LOW, records)
+
+
+COFINANCING_TOO_LOW = Rule(
+    "cofinancing_too_low",
+    WARNING,
+    "a cheque's own co-financing is below the amount granted",
+    cofinancing_too_low,
+)
 
 
 def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -132,4 +157,12 @@ def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
                 "placed under a priority."
             }
         )
-    return findings("unknown_priority", records)
+    return findings(UNKNOWN_PRIORITY, records)
+
+
+UNKNOWN_PRIORITY = Rule(
+    "unknown_priority",
+    WARNING,
+    "a decision's Prioritering matches no priority code or name",
+    unknown_priority,
+)

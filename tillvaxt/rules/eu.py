@@ -12,6 +12,7 @@ import pandas as pd
 from tillvaxt.region import Region
 from tillvaxt.rules.findings import findings
 from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.rule import ERROR, WARNING, Rule
 from tillvaxt.validate.eu_projects import covers_county
 
 EUMED = "EUMED"
@@ -50,7 +51,15 @@ def eu_project_unknown(decisions: pd.DataFrame, eu_projects: pd.DataFrame | None
                 "shown to co-finance an approved EU project."
             }
         )
-    return findings("eu_project_unknown", records)
+    return findings(EU_PROJECT_UNKNOWN, records)
+
+
+EU_PROJECT_UNKNOWN = Rule(
+    "eu_project_unknown",
+    ERROR,
+    "an EUMED decision names no EU project, or one not in the register",
+    eu_project_unknown,
+)
 
 
 def eu_project_mismatch(
@@ -58,7 +67,7 @@ def eu_project_mismatch(
 ) -> pd.DataFrame:
     """The named EU project does not cover the county, or its period does not hold the decision's."""
     if eu_projects is None or eu_projects.empty:
-        return findings("eu_project_mismatch", [])
+        return findings(EU_PROJECT_MISMATCH, [])
     register = eu_projects.set_index("case_id")
     records = []
     for d in _eumed(decisions).to_dict("records"):
@@ -83,4 +92,12 @@ def eu_project_mismatch(
                     f"{case}, which " + " and ".join(problems) + "."
                 }
             )
-    return findings("eu_project_mismatch", records)
+    return findings(EU_PROJECT_MISMATCH, records)
+
+
+EU_PROJECT_MISMATCH = Rule(
+    "eu_project_mismatch",
+    WARNING,
+    "the EU project does not cover the county or the decision's period",
+    eu_project_mismatch,
+)

@@ -14,6 +14,7 @@ import pandas as pd
 from tillvaxt.orgnr import luhn_ok
 from tillvaxt.rules.findings import concat_findings, findings, org
 from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.rule import ERROR, Rule
 
 
 def _bad(numbers: pd.Series) -> pd.Series:
@@ -51,5 +52,13 @@ def invalid_org_number(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
         for d in dec.to_dict("records")
     ]
     return concat_findings(
-        [findings("invalid_org_number", pay_records), findings("invalid_org_number", dec_records)]
+        [findings(INVALID_ORG_NUMBER, pay_records), findings(INVALID_ORG_NUMBER, dec_records)]
     )
+
+
+INVALID_ORG_NUMBER = Rule(
+    "invalid_org_number",
+    ERROR,
+    "an organisation number fails the format or the check digit",
+    invalid_org_number,
+)

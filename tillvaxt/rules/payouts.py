@@ -12,6 +12,7 @@ import pandas as pd
 
 from tillvaxt.rules.findings import findings, kr, org, where
 from tillvaxt.rules.matching import with_decision
+from tillvaxt.rules.rule import ERROR, WARNING, Rule
 
 REVOKED = "Återkallad"
 
@@ -45,7 +46,15 @@ def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFram
                 f"{p['booking_date']:%Y-%m-%d} {why}: no decision allows it."
             }
         )
-    return findings("orphan_payout", records)
+    return findings(ORPHAN_PAYOUT, records)
+
+
+ORPHAN_PAYOUT = Rule(
+    "orphan_payout",
+    ERROR,
+    "a payout's case number is empty or not in the newest snapshot",
+    orphan_payout,
+)
 
 
 def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
@@ -61,7 +70,15 @@ def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> p
         }
         for p in hit.to_dict("records")
     ]
-    return findings("payout_after_revocation", records)
+    return findings(PAYOUT_AFTER_REVOCATION, records)
+
+
+PAYOUT_AFTER_REVOCATION = Rule(
+    "payout_after_revocation",
+    ERROR,
+    "a payout belongs to a revoked decision",
+    payout_after_revocation,
+)
 
 
 def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +94,15 @@ def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
         }
         for p in hit.to_dict("records")
     ]
-    return findings("recipient_mismatch", records)
+    return findings(RECIPIENT_MISMATCH, records)
+
+
+RECIPIENT_MISMATCH = Rule(
+    "recipient_mismatch",
+    ERROR,
+    "a payout's organisation differs from the applicant's",
+    recipient_mismatch,
+)
 
 
 def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +119,15 @@ def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Da
         }
         for p in hit.to_dict("records")
     ]
-    return findings("instrument_mismatch", records)
+    return findings(INSTRUMENT_MISMATCH, records)
+
+
+INSTRUMENT_MISMATCH = Rule(
+    "instrument_mismatch",
+    ERROR,
+    "a payout's Insats differs from its decision's",
+    instrument_mismatch,
+)
 
 
 def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
@@ -124,7 +157,15 @@ def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.
                 f"{p['booking_date']:%Y-%m-%d}, {why}."
             }
         )
-    return findings("payout_outside_period", records)
+    return findings(PAYOUT_OUTSIDE_PERIOD, records)
+
+
+PAYOUT_OUTSIDE_PERIOD = Rule(
+    "payout_outside_period",
+    WARNING,
+    "a payout is booked before the decision or outside the period",
+    payout_outside_period,
+)
 
 
 def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
@@ -149,4 +190,12 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
                     "check that it was not paid twice."
                 }
             )
-    return findings("possible_duplicate_payment", records)
+    return findings(POSSIBLE_DUPLICATE_PAYMENT, records)
+
+
+POSSIBLE_DUPLICATE_PAYMENT = Rule(
+    "possible_duplicate_payment",
+    WARNING,
+    "two vouchers pay one decision the same amount the same day",
+    possible_duplicate_payment,
+)

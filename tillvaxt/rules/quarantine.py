@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tillvaxt.rules.findings import findings, where
+from tillvaxt.rules.rule import ERROR, Rule
 
 
 def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
@@ -26,7 +27,15 @@ def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
         }
         for q in quarantine.to_dict("records")
     ]
-    return findings("unreadable_row", records)
+    return findings(UNREADABLE_ROW, records)
+
+
+UNREADABLE_ROW = Rule(
+    "unreadable_row",
+    ERROR,
+    "a raw row cannot be read; it is quarantined, never dropped",
+    unreadable_row,
+)
 
 
 def _message(q: dict) -> str:
