@@ -58,7 +58,7 @@ MEANINGS: dict[str, str] = {
     "carried_over_sek": "Closing balance less withdrawn: next year's opening balance, SEK.",
     "credit_limit_sek": "Largest deficit that may be financed by next year's allocation (anslagskredit), SEK.",
     "savings_cap_sek": "Largest surplus that may be carried over (anslagssparande), SEK; empty = no cap.",
-    "status": "Status of the row; see the outputs spec for the allowed values.",
+    "status": "The year's status: ok, deficit_financed_by_next_year, credit_breach, or incomplete (a payout row of the year, or of an earlier year, could not be read).",
     "on_allocation_file": "True when the year is on the allocation file (regleringsbrev).",
     "instrument": "Instrument code (UTV, FOU, ENERGI, PROJ, EUMED, DRIFT).",
     "instrument_name": "Instrument name as the report shows it.",
@@ -266,7 +266,7 @@ TABLES: dict[str, TableDecl] = {
                     "status",
                     TEXT,
                     NOT_NULL,
-                    "The balance's status: open, fully paid, overpaid, closed or revoked.",
+                    "The balance's status, the first that applies: overpaid, revoked, paid_in_full, closed, not_started, open.",
                 ),
                 ("decision_status", TEXT),
                 ("decision_date", DATE),
@@ -363,3 +363,38 @@ def column_types(table: str) -> dict[str, str]:
 def table_descriptions() -> dict[str, str]:
     """Table name -> one sentence, for SQL comments, the UI and the docs."""
     return {name: t.description for name, t in TABLES.items()}
+
+
+def markdown_tables() -> str:
+    """The docs' page of published tables: each table's sentence and its columns."""
+    lines = [
+        "<!-- Generated from tillvaxt/publish/schema.py by `python -m tillvaxt.docpages`;"
+        " do not edit by hand. -->",
+        "",
+        "# Published tables",
+        "",
+        "Every table the pipeline publishes, as the warehouse and the CSV files hold it: the",
+        "columns in order (the CSV header), their types and whether they may be empty.",
+        "`decimal(18,2)` is exact SEK: NUMERIC(18,2) on PostgreSQL, decimal text on SQLite",
+        "and plain decimal text (`.` as decimal mark) in the CSV. Changing a table is a",
+        "migration: see [the warehouse](warehouse.md).",
+    ]
+    for decl in TABLES.values():
+        lines += [
+            "",
+            f"## `{decl.name}`",
+            "",
+            decl.description,
+            "",
+            "| column | type | empty allowed | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| `{c.name}` | {c.kind.value} | {'yes' if c.nullable else 'no'} | {_cell(c.text)} |"
+            for c in decl.columns
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")

@@ -69,7 +69,7 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
 OVERPAID_DECISION = Rule(
     "overpaid_decision",
     ERROR,
-    "net payouts on a decision, over all years, exceed the grant",
+    "net payouts on a decision, over all years, exceed the amount granted",
     overpaid_decision,
 )
 
@@ -99,7 +99,7 @@ def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
 CAP_EXCEEDED = Rule(
     "cap_exceeded",
     ERROR,
-    "a decision grants more than its instrument's cap",
+    "a decision grants more than its instrument's cap per decision",
     cap_exceeded,
 )
 
@@ -129,7 +129,7 @@ def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
 COFINANCING_TOO_LOW = Rule(
     "cofinancing_too_low",
     WARNING,
-    "a cheque's own co-financing is below the amount granted",
+    "a cheque's own co-financing is below the amount granted (less than half the budget)",
     cofinancing_too_low,
 )
 
@@ -163,6 +163,6 @@ def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
 UNKNOWN_PRIORITY = Rule(
     "unknown_priority",
     WARNING,
-    "a decision's Prioritering matches no priority code or name",
+    "a decision's `Prioritering` is empty or matches no priority code or name",
     unknown_priority,
 )

@@ -57,7 +57,7 @@ def eu_project_unknown(decisions: pd.DataFrame, eu_projects: pd.DataFrame | None
 EU_PROJECT_UNKNOWN = Rule(
     "eu_project_unknown",
     ERROR,
-    "an EUMED decision names no EU project, or one not in the register",
+    "an `EUMED` decision names no `EU-ärende`, or (when a register is delivered) one not in the EU project register",
     eu_project_unknown,
 )
 
@@ -98,6 +98,6 @@ def eu_project_mismatch(
 EU_PROJECT_MISMATCH = Rule(
     "eu_project_mismatch",
     WARNING,
-    "the EU project does not cover the county or the decision's period",
+    "the EU project does not cover the region's county, or its period does not contain the co-financing decision's period",
     eu_project_mismatch,
 )

@@ -59,6 +59,6 @@ def invalid_org_number(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
 INVALID_ORG_NUMBER = Rule(
     "invalid_org_number",
     ERROR,
-    "an organisation number fails the format or the check digit",
+    "an organisation number on a payout or decision fails the check digit (one of the wrong format is quarantined and reported as `unreadable_row`)",
     invalid_org_number,
 )

@@ -52,7 +52,7 @@ def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFram
 ORPHAN_PAYOUT = Rule(
     "orphan_payout",
     ERROR,
-    "a payout's case number is empty or not in the newest snapshot",
+    "a payout's `Diarienummer` is empty or not in the authoritative (newest) decision snapshot",
     orphan_payout,
 )
 
@@ -76,7 +76,7 @@ def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> p
 PAYOUT_AFTER_REVOCATION = Rule(
     "payout_after_revocation",
     ERROR,
-    "a payout belongs to a revoked decision",
+    "money is paid out (amount > 0) on a decision whose status is `Återkallad`",
     payout_after_revocation,
 )
 
@@ -100,7 +100,7 @@ def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
 RECIPIENT_MISMATCH = Rule(
     "recipient_mismatch",
     ERROR,
-    "a payout's organisation differs from the applicant's",
+    "a payout's organisation differs from its decision's applicant",
     recipient_mismatch,
 )
 
@@ -125,7 +125,7 @@ def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Da
 INSTRUMENT_MISMATCH = Rule(
     "instrument_mismatch",
     ERROR,
-    "a payout's Insats differs from its decision's",
+    "a payout's `Insats` differs from its decision's",
     instrument_mismatch,
 )
 
@@ -163,7 +163,7 @@ def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.
 PAYOUT_OUTSIDE_PERIOD = Rule(
     "payout_outside_period",
     WARNING,
-    "a payout is booked before the decision or outside the period",
+    "money is paid out before the decision date or outside the project period",
     payout_outside_period,
 )
 
@@ -196,6 +196,6 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
 POSSIBLE_DUPLICATE_PAYMENT = Rule(
     "possible_duplicate_payment",
     WARNING,
-    "two vouchers pay one decision the same amount the same day",
+    "two different vouchers pay the same decision the same amount on the same day",
     possible_duplicate_payment,
 )

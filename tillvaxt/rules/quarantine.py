@@ -33,7 +33,7 @@ def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
 UNREADABLE_ROW = Rule(
     "unreadable_row",
     ERROR,
-    "a raw row cannot be read; it is quarantined, never dropped",
+    "a raw row cannot be read (bad amount, bad date, missing required value, malformed organisation number); the row is quarantined, never silently dropped. A year missing from an appropriation file (quarantine rule `missing_year`) is reported here too",
     unreadable_row,
 )
 

@@ -12,6 +12,6 @@ from tillvaxt.rules.rule import WARNING, Rule
 STATISTICS_WITHHELD = Rule(
     "statistics_withheld",
     WARNING,
-    "a statistics table (or one year of it) is withheld whole; the message says why",
+    "a statistics table (or one year of it) is withheld whole: no safe suppression pattern, a failed audit, or a failed step; the message says why",
     fired_by="tillvaxt.statistics.guard",
 )
