@@ -8,8 +8,9 @@ from a frame's dtypes:
   numbers BIGINT, dates DATE, text TEXT, flags BOOLEAN, ratios FLOAT, with the table
   and column comments below;
 - the CSV files' header, in the declared column order (`csv_header`);
-- the column descriptions and types the UI shows (`column_descriptions`,
-  `column_types`, turned into Dagster `TableColumn`s by `assets/_schema.py`).
+- the columns' types, nullability and descriptions the UI shows (`declared_columns`,
+  turned into Dagster `TableColumn`s by `assets/_schema.py`);
+- the docs' page of published tables (`markdown_tables`).
 
 A column means the same thing in every table (`paid_sek` is always net SEK paid), so
 descriptions are given once by name in `MEANINGS`; a `Column` may override one for
@@ -348,16 +349,17 @@ def csv_header(table: str) -> list[str]:
     return TABLES[table].column_names
 
 
+def declared_columns(table: str) -> tuple[Column, ...]:
+    """The declared columns of `table` (name, kind, nullable, text), none if undeclared.
+
+    Dagster-free: the assets turn them into `TableColumn`s for the UI."""
+    decl = TABLES.get(table)
+    return decl.columns if decl else ()
+
+
 def column_descriptions(table: str) -> dict[str, str]:
-    """Column name -> description, for the UI (empty for a table that is not published)."""
-    decl = TABLES.get(table)
-    return {c.name: c.text for c in decl.columns} if decl else {}
-
-
-def column_types(table: str) -> dict[str, str]:
-    """Column name -> type as a reader meets it (`decimal(18,2)`, `int64`, `date`, …)."""
-    decl = TABLES.get(table)
-    return {c.name: c.kind.value for c in decl.columns} if decl else {}
+    """Column name -> description (empty for a table that is not published)."""
+    return {c.name: c.text for c in declared_columns(table)}
 
 
 def table_descriptions() -> dict[str, str]:
