@@ -135,6 +135,12 @@ def test_a_column_no_longer_declared_stops_the_publication_and_keeps_the_table(
     assert "legacy_note" in sql_columns(warehouse, "appropriation_usage")
     assert "ix_usage_year" in index_names(warehouse, "appropriation_usage")
     assert (out / "appropriation_usage.csv").read_text(encoding="utf-8").count("\n") == 3
+    # The migration docs/warehouse.md describes, then the run publishes into the same table.
+    with warehouse.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE appropriation_usage DROP COLUMN legacy_note"))
+    publish_run({"appropriation_usage": usage([7, 8, 9])}, warehouse.engine, out, "r2")
+    assert count(warehouse, "appropriation_usage") == 3
+    assert "ix_usage_year" in index_names(warehouse, "appropriation_usage")
 
 
 def test_a_retyped_column_stops_the_publication(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -225,3 +231,18 @@ def test_every_declared_column_has_a_description_and_a_kind() -> None:
         for col in table.columns:
             assert col.text.endswith("."), f"{table.name}.{col.name}"
         assert len(set(table.column_names)) == len(table.column_names), table.name
+
+
+@pytest.mark.postgres
+def test_warehouse_creates_its_postgresql_schema_and_publishes_into_it(
+    pg_url: str, tmp_path: Path
+) -> None:
+    url = sa.make_url(pg_url).update_query_dict({"options": "-csearch_path=tillvaxt_test"})
+    with Warehouse(url.render_as_string(hide_password=False), schema="tillvaxt_test") as wh:
+        publish_run({"appropriation_usage": usage([100])}, wh.engine, tmp_path / "o", "r1")
+        with wh.connect() as conn:
+            where = conn.execute(
+                sa.text("SELECT table_schema FROM information_schema.tables WHERE table_name = :t"),
+                {"t": "appropriation_usage"},
+            ).scalar_one()
+    assert where == "tillvaxt_test"
