@@ -47,7 +47,7 @@ def _table_column(name: str, declared: Column | None, series: pd.Series | None) 
     return TableColumn(
         name=name,
         type=declared.kind.value,
-        description=declared.text,
+        description=declared.description,
         constraints=TableColumnConstraints(nullable=declared.nullable),
     )
 

@@ -9,7 +9,7 @@ from tests.rules_data import clean_decisions, clean_payouts, eu_register, with_d
 from tillvaxt.region import load_region
 from tillvaxt.rules import CATALOGUE, RULES, Rule, RuleInputs, payout_exceptions
 from tillvaxt.rules.findings import FINDING_COLUMNS, findings
-from tillvaxt.rules.withheld import STATISTICS_WITHHELD
+from tillvaxt.rules.withheld import statistics_withheld
 from tillvaxt.validate.quarantine import empty_quarantine
 
 # The output contract's table (docs/outputs.md), in its order, and the statistics' rule.
@@ -57,7 +57,7 @@ def test_payout_exceptions_sorts_other_stages_findings_in_by_catalogue_order() -
     """A cap finding and a withheld table in the same year: the catalogue's order decides."""
     decisions = with_decision(clean_decisions(), "RS1", granted_ore=9_000_000_00)
     withheld = findings(
-        STATISTICS_WITHHELD,
+        statistics_withheld,
         [{"year": 2017, "source_file": "support_by_group", "message": "withheld."}],
     )
     table = payout_exceptions(

@@ -43,7 +43,7 @@ def test_every_published_table_shows_its_columns_with_descriptions(dagster_dev: 
         assert columns is not None, table.name
         assert [c["name"] for c in columns] == table.column_names
         for col, decl in zip(columns, table.columns, strict=True):
-            assert col["description"] == decl.text
+            assert col["description"] == decl.description
             assert col["type"] == decl.kind.value
             assert col["constraints"]["nullable"] == decl.nullable
     recon = {c["name"]: c for c in shown["published/appropriation_reconciliation"]}

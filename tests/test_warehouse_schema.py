@@ -229,7 +229,7 @@ def test_every_declared_column_has_a_description_and_a_kind() -> None:
     for table in TABLES.values():
         assert table.description.endswith("."), table.name
         for col in table.columns:
-            assert col.text.endswith("."), f"{table.name}.{col.name}"
+            assert col.description.endswith("."), f"{table.name}.{col.name}"
         assert len(set(table.column_names)) == len(table.column_names), table.name
 
 

@@ -13,8 +13,8 @@ from a frame's dtypes:
 - the docs' page of published tables (`markdown_tables`).
 
 A column means the same thing in every table (`paid_sek` is always net SEK paid), so
-descriptions are given once by name in `MEANINGS`; a `Column` may override one for
-its table. Changing a table here is a migration (docs/warehouse.md): the warehouse
+descriptions are given once by name in `MEANINGS`; `"<table>.<column>"` overrides one
+for its table. Each table is one line of `TABLE_COLUMNS`, read like SQL. Changing a table here is a migration (docs/warehouse.md): the warehouse
 adds a new nullable column by itself and refuses any other difference.
 """
 
@@ -104,21 +104,25 @@ MEANINGS: dict[str, str] = {
     "standard_error": "Design-based (Taylor-linearised) standard error of the estimate.",
     "ci_low": "Lower end of the 95 % design-based interval.",
     "ci_high": "Upper end of the 95 % design-based interval.",
+    "payout_exceptions.year": "Budget year the finding belongs to; empty when it concerns no single year.",
+    "payout_exceptions.source_file": "Raw file the finding points to, relative to the raw directory (a statistics table's name for statistics_withheld).",
+    "decision_balances.granted_sek": "Amount the decision grants, SEK.",
+    "decision_balances.paid_sek": "Net amount paid on the decision over all years, SEK.",
+    "decision_balances.status": "The balance's status, the first that applies: overpaid, revoked, paid_in_full, closed, not_started, open.",
+    "decision_balances.source_file": "Decision file (the newest snapshot) the decision is on.",
+    "decision_balances.source_line": "1-based line of the decision in that file.",
+    "support_by_group.instrument": "Instrument code, or 'Alla' for every instrument.",
 }
 
 
 @dataclass(frozen=True)
 class Column:
-    """One published column; `description` defaults to the name's entry in `MEANINGS`."""
+    """One published column: name, kind, whether it may be empty, and what it means."""
 
     name: str
     kind: Kind
-    nullable: bool = True
-    description: str = ""
-
-    @property
-    def text(self) -> str:
-        return self.description or MEANINGS[self.name]
+    nullable: bool
+    description: str
 
 
 @dataclass(frozen=True)
@@ -134,189 +138,50 @@ class TableDecl:
         return [c.name for c in self.columns]
 
 
-MONEY, INT, RATIO, DATE, TEXT, BOOL = (
-    Kind.MONEY,
-    Kind.INTEGER,
-    Kind.RATIO,
-    Kind.DATE,
-    Kind.TEXT,
-    Kind.BOOLEAN,
-)
-GROUP_COLUMNS = ("kon", "bakgrund", "utbildning", "inkomstklass", "aldersgrupp")
+# Table -> one sentence on what a row is (the SQL table comment and the UI's description).
+TABLE_DESCRIPTIONS: dict[str, str] = {
+    "appropriation_reconciliation": "Appropriation balance per year: opening, allocated, paid, closing, withdrawn, carried over, status.",
+    "appropriation_usage": "Net amount paid from each appropriation per year and instrument (the report's table 'Användning av anslag 1:1').",
+    "recipients_by_instrument": "Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
+    "support_by_priority": "Decisions and granted SEK (by decision date) and net SEK paid (by booking date) per year, national priority, strategic choice and growth-strategy priority.",
+    "quarantine": "Raw rows that could not be read, with source file, 1-based line and reason.",
+    "payout_exceptions": "Findings of the payout and decision rules: rule, severity, year, voucher, decision, source file and 1-based line, difference in SEK and a message.",
+    "decision_balances": "Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",
+    "support_by_group": "Recipients and net SEK per year, instrument (or Alla) and person group, with shares, population baseline and representation ratio; disclosure-controlled (suppressed cells empty).",
+    "survey_estimates": "Weighted survey proportions per year, indicator and group with 95 % design-based intervals; estimates on fewer than 41 answers suppressed.",
+}
+
+# Table -> its columns in order, as `name kind [not null]` (kinds: the `Kind` names in
+# lower case). A column's meaning is `MEANINGS["<table>.<column>"]`, else `MEANINGS[column]`.
+TABLE_COLUMNS: dict[str, str] = {
+    "appropriation_reconciliation": "year integer not null, appropriation text not null, opening_balance_sek money, allocated_sek money, paid_sek money, closing_balance_sek money, withdrawn_sek money, carried_over_sek money, credit_limit_sek money, savings_cap_sek money, status text not null, on_allocation_file boolean",
+    "appropriation_usage": "year integer not null, appropriation text not null, instrument text not null, instrument_name text, paid_sek money",
+    "recipients_by_instrument": "year integer not null, instrument text not null, instrument_name text, municipality text not null, recipients integer, granted_recipients integer, decisions integer, paid_sek money",
+    "support_by_priority": "year integer not null, national_priority text, goal text, strategic_choice text, priority_code text, priority text, decisions integer, granted_sek money, paid_sek money",
+    "quarantine": "source text not null, source_file text not null, source_line integer, year integer, appropriation text, rule text, reason text not null",
+    "payout_exceptions": "year integer, rule text not null, severity text not null, voucher_id text, decision_id text, source_file text not null, source_line integer, difference_sek money, message text not null",
+    "decision_balances": "decision_id text not null, instrument text, granted_sek money, paid_sek money, remaining_sek money, status text not null, decision_status text, decision_date date, org_number text, payouts integer, last_payout_date date, source_file text, source_line integer",
+    "support_by_group": "year integer not null, instrument text not null, kon text, bakgrund text, utbildning text, inkomstklass text, aldersgrupp text, recipients integer, paid_sek money, share_of_recipients ratio, baseline_share ratio, representation_ratio ratio, suppressed boolean not null",
+    "survey_estimates": "year integer not null, indicator text not null, kon text, bakgrund text, utbildning text, inkomstklass text, aldersgrupp text, n integer, estimate ratio, standard_error ratio, ci_low ratio, ci_high ratio, suppressed boolean not null",
+}
 
 
-def _cols(*spec: tuple) -> tuple[Column, ...]:
-    """Columns from (name, kind[, nullable]) tuples; a `Column` passes through."""
-    return tuple(s if isinstance(s, Column) else Column(*s) for s in spec)
+def _column(table: str, spec: str) -> Column:
+    """One `name kind [not null]` entry of `TABLE_COLUMNS` as a `Column`."""
+    name, kind, *rest = spec.split()
+    if rest not in ([], ["not", "null"]) or kind.upper() not in Kind.__members__:
+        raise ValueError(f"table {table}: cannot read the column declaration {spec!r}")
+    text = MEANINGS.get(f"{table}.{name}") or MEANINGS.get(name)
+    if not text:
+        raise ValueError(f"table {table}: column {name} has no description in MEANINGS")
+    return Column(name, Kind[kind.upper()], nullable=not rest, description=text)
 
-
-NOT_NULL = False
 
 TABLES: dict[str, TableDecl] = {
-    t.name: t
-    for t in (
-        TableDecl(
-            "appropriation_reconciliation",
-            "Appropriation balance per year: opening, allocated, paid, closing, withdrawn, carried over, status.",
-            _cols(
-                ("year", INT, NOT_NULL),
-                ("appropriation", TEXT, NOT_NULL),
-                ("opening_balance_sek", MONEY),
-                ("allocated_sek", MONEY),
-                ("paid_sek", MONEY),
-                ("closing_balance_sek", MONEY),
-                ("withdrawn_sek", MONEY),
-                ("carried_over_sek", MONEY),
-                ("credit_limit_sek", MONEY),
-                ("savings_cap_sek", MONEY),
-                ("status", TEXT, NOT_NULL),
-                ("on_allocation_file", BOOL),
-            ),
-        ),
-        TableDecl(
-            "appropriation_usage",
-            "Net amount paid from each appropriation per year and instrument (the report's table 'Användning av anslag 1:1').",
-            _cols(
-                ("year", INT, NOT_NULL),
-                ("appropriation", TEXT, NOT_NULL),
-                ("instrument", TEXT, NOT_NULL),
-                ("instrument_name", TEXT),
-                ("paid_sek", MONEY),
-            ),
-        ),
-        TableDecl(
-            "recipients_by_instrument",
-            "Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
-            _cols(
-                ("year", INT, NOT_NULL),
-                ("instrument", TEXT, NOT_NULL),
-                ("instrument_name", TEXT),
-                ("municipality", TEXT, NOT_NULL),
-                ("recipients", INT),
-                ("granted_recipients", INT),
-                ("decisions", INT),
-                ("paid_sek", MONEY),
-            ),
-        ),
-        TableDecl(
-            "support_by_priority",
-            "Decisions and granted SEK (by decision date) and net SEK paid (by booking date) per year, national priority, strategic choice and growth-strategy priority.",
-            _cols(
-                ("year", INT, NOT_NULL),
-                ("national_priority", TEXT),
-                ("goal", TEXT),
-                ("strategic_choice", TEXT),
-                ("priority_code", TEXT),
-                ("priority", TEXT),
-                ("decisions", INT),
-                ("granted_sek", MONEY),
-                ("paid_sek", MONEY),
-            ),
-        ),
-        TableDecl(
-            "quarantine",
-            "Raw rows that could not be read, with source file, 1-based line and reason.",
-            _cols(
-                ("source", TEXT, NOT_NULL),
-                ("source_file", TEXT, NOT_NULL),
-                ("source_line", INT),
-                ("year", INT),
-                ("appropriation", TEXT),
-                ("rule", TEXT),
-                ("reason", TEXT, NOT_NULL),
-            ),
-        ),
-        TableDecl(
-            "payout_exceptions",
-            "Findings of the payout and decision rules: rule, severity, year, voucher, decision, source file and 1-based line, difference in SEK and a message.",
-            _cols(
-                Column(
-                    "year",
-                    INT,
-                    description="Budget year the finding belongs to; empty when it concerns no single year.",
-                ),
-                ("rule", TEXT, NOT_NULL),
-                ("severity", TEXT, NOT_NULL),
-                ("voucher_id", TEXT),
-                ("decision_id", TEXT),
-                Column(
-                    "source_file",
-                    TEXT,
-                    NOT_NULL,
-                    "Raw file the finding points to, relative to the raw directory (a statistics table's name for statistics_withheld).",
-                ),
-                ("source_line", INT),
-                ("difference_sek", MONEY),
-                ("message", TEXT, NOT_NULL),
-            ),
-        ),
-        TableDecl(
-            "decision_balances",
-            "Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",
-            _cols(
-                ("decision_id", TEXT, NOT_NULL),
-                ("instrument", TEXT),
-                Column("granted_sek", MONEY, description="Amount the decision grants, SEK."),
-                Column(
-                    "paid_sek",
-                    MONEY,
-                    description="Net amount paid on the decision over all years, SEK.",
-                ),
-                ("remaining_sek", MONEY),
-                Column(
-                    "status",
-                    TEXT,
-                    NOT_NULL,
-                    "The balance's status, the first that applies: overpaid, revoked, paid_in_full, closed, not_started, open.",
-                ),
-                ("decision_status", TEXT),
-                ("decision_date", DATE),
-                ("org_number", TEXT),
-                ("payouts", INT),
-                ("last_payout_date", DATE),
-                Column(
-                    "source_file",
-                    TEXT,
-                    description="Decision file (the newest snapshot) the decision is on.",
-                ),
-                Column(
-                    "source_line", INT, description="1-based line of the decision in that file."
-                ),
-            ),
-        ),
-        TableDecl(
-            "support_by_group",
-            "Recipients and net SEK per year, instrument (or Alla) and person group, with shares, population baseline and representation ratio; disclosure-controlled (suppressed cells empty).",
-            _cols(
-                ("year", INT, NOT_NULL),
-                Column(
-                    "instrument", TEXT, NOT_NULL, "Instrument code, or 'Alla' for every instrument."
-                ),
-                *((g, TEXT) for g in GROUP_COLUMNS),
-                ("recipients", INT),
-                ("paid_sek", MONEY),
-                ("share_of_recipients", RATIO),
-                ("baseline_share", RATIO),
-                ("representation_ratio", RATIO),
-                ("suppressed", BOOL, NOT_NULL),
-            ),
-        ),
-        TableDecl(
-            "survey_estimates",
-            "Weighted survey proportions per year, indicator and group with 95 % design-based intervals; estimates on fewer than 41 answers suppressed.",
-            _cols(
-                ("year", INT, NOT_NULL),
-                ("indicator", TEXT, NOT_NULL),
-                *((g, TEXT) for g in GROUP_COLUMNS),
-                ("n", INT),
-                ("estimate", RATIO),
-                ("standard_error", RATIO),
-                ("ci_low", RATIO),
-                ("ci_high", RATIO),
-                ("suppressed", BOOL, NOT_NULL),
-            ),
-        ),
+    name: TableDecl(
+        name, TABLE_DESCRIPTIONS[name], tuple(_column(name, c) for c in spec.split(","))
     )
+    for name, spec in TABLE_COLUMNS.items()
 }
 
 
@@ -337,7 +202,7 @@ def sa_table(
         name or table,
         metadata or sa.MetaData(),
         *(
-            sa.Column(c.name, _SQL[c.kind], nullable=c.nullable, comment=c.text)
+            sa.Column(c.name, _SQL[c.kind], nullable=c.nullable, comment=c.description)
             for c in decl.columns
         ),
         comment=comment or decl.description,
@@ -359,7 +224,7 @@ def declared_columns(table: str) -> tuple[Column, ...]:
 
 def column_descriptions(table: str) -> dict[str, str]:
     """Column name -> description (empty for a table that is not published)."""
-    return {c.name: c.text for c in declared_columns(table)}
+    return {c.name: c.description for c in declared_columns(table)}
 
 
 def table_descriptions() -> dict[str, str]:
@@ -392,7 +257,7 @@ def markdown_tables() -> str:
             "| --- | --- | --- | --- |",
         ]
         lines += [
-            f"| `{c.name}` | {c.kind.value} | {'yes' if c.nullable else 'no'} | {_cell(c.text)} |"
+            f"| `{c.name}` | {c.kind.value} | {'yes' if c.nullable else 'no'} | {_cell(c.description)} |"
             for c in decl.columns
         ]
     return "\n".join(lines) + "\n"

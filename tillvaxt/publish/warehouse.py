@@ -216,25 +216,27 @@ def conform_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# What a column stores, most specific first (Float is a Numeric, DateTime is not a Date).
+_FAMILIES: tuple[tuple[type[sa.types.TypeEngine], str], ...] = (
+    (sa.Boolean, "boolean"),
+    (sa.Integer, "integer"),
+    (sa.Float, "float"),
+    (sa.DateTime, "timestamp"),
+    (sa.Date, "date"),
+    (sa.String, "text"),
+)
+
+
 def _family(type_: sa.types.TypeEngine, dialect: sa.Dialect) -> str:
     """A type as the comparison sees it: what it stores, not how the driver spells it
     (PostgreSQL reports FLOAT as DOUBLE PRECISION; Money is TEXT on SQLite)."""
     if isinstance(type_, sa.types.TypeDecorator):
         type_ = type_.load_dialect_impl(dialect)
-    if isinstance(type_, sa.Boolean):
-        return "boolean"
-    if isinstance(type_, sa.Integer):
-        return "integer"
-    if isinstance(type_, sa.Float):
-        return "float"
+    for kind, family in _FAMILIES:
+        if isinstance(type_, kind):
+            return family
     if isinstance(type_, sa.Numeric):
         return f"numeric({type_.precision},{type_.scale})"
-    if isinstance(type_, sa.DateTime):
-        return "timestamp"
-    if isinstance(type_, sa.Date):
-        return "date"
-    if isinstance(type_, sa.String):
-        return "text"
     return " ".join(type_.compile(dialect=dialect).lower().split())
 
 

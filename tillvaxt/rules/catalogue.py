@@ -15,44 +15,29 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from tillvaxt.region import Region
-from tillvaxt.rules.decisions import (
-    CAP_EXCEEDED,
-    COFINANCING_TOO_LOW,
-    OVERPAID_DECISION,
-    UNKNOWN_PRIORITY,
-)
-from tillvaxt.rules.eu import EU_PROJECT_MISMATCH, EU_PROJECT_UNKNOWN
+from tillvaxt.rules import decisions as on_decisions
+from tillvaxt.rules import eu, identity, quarantine, withheld
+from tillvaxt.rules import payouts as on_payouts
 from tillvaxt.rules.findings import concat_findings as _concat
-from tillvaxt.rules.identity import INVALID_ORG_NUMBER
-from tillvaxt.rules.payouts import (
-    INSTRUMENT_MISMATCH,
-    ORPHAN_PAYOUT,
-    PAYOUT_AFTER_REVOCATION,
-    PAYOUT_OUTSIDE_PERIOD,
-    POSSIBLE_DUPLICATE_PAYMENT,
-    RECIPIENT_MISMATCH,
-)
-from tillvaxt.rules.quarantine import UNREADABLE_ROW
 from tillvaxt.rules.rule import Rule, RuleInputs
-from tillvaxt.rules.withheld import STATISTICS_WITHHELD
 
 # The order of the output contract (docs/outputs.md), the order findings are sorted in.
 CATALOGUE: tuple[Rule, ...] = (
-    UNREADABLE_ROW,
-    ORPHAN_PAYOUT,
-    OVERPAID_DECISION,
-    PAYOUT_AFTER_REVOCATION,
-    RECIPIENT_MISMATCH,
-    INSTRUMENT_MISMATCH,
-    INVALID_ORG_NUMBER,
-    CAP_EXCEEDED,
-    PAYOUT_OUTSIDE_PERIOD,
-    COFINANCING_TOO_LOW,
-    POSSIBLE_DUPLICATE_PAYMENT,
-    UNKNOWN_PRIORITY,
-    EU_PROJECT_UNKNOWN,
-    EU_PROJECT_MISMATCH,
-    STATISTICS_WITHHELD,
+    quarantine.unreadable_row,
+    on_payouts.orphan_payout,
+    on_decisions.overpaid_decision,
+    on_payouts.payout_after_revocation,
+    on_payouts.recipient_mismatch,
+    on_payouts.instrument_mismatch,
+    identity.invalid_org_number,
+    on_decisions.cap_exceeded,
+    on_payouts.payout_outside_period,
+    on_decisions.cofinancing_too_low,
+    on_payouts.possible_duplicate_payment,
+    on_decisions.unknown_priority,
+    eu.eu_project_unknown,
+    eu.eu_project_mismatch,
+    withheld.statistics_withheld,
 )
 
 # Rule by name, in catalogue order (iterating gives the names).

@@ -11,7 +11,7 @@ import pandas as pd
 from tillvaxt.instruments import INSTRUMENTS
 from tillvaxt.rules.findings import findings, kr
 from tillvaxt.rules.matching import current_decisions
-from tillvaxt.rules.rule import ERROR, WARNING, Rule
+from tillvaxt.rules.rule import ERROR, WARNING, rule
 
 
 def _base(d: pd.Series, year: object | None = None) -> dict:
@@ -24,6 +24,7 @@ def _base(d: pd.Series, year: object | None = None) -> dict:
     }
 
 
+@rule(ERROR, "net payouts on a decision, over all years, exceed the amount granted")
 def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Net payouts on a decision, over all years and funding sources, above the grant.
 
@@ -36,7 +37,7 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     granted = dec["granted_ore"].reindex(totals.index).astype("int64")
     over = totals.index[(totals["sum"].astype("int64") > granted).to_numpy()]
     if len(over) == 0:
-        return findings(OVERPAID_DECISION, [])
+        return findings(overpaid_decision, [])
     # Vectorised over all overpaid decisions at once: the payout after the last one that
     # left the running total within the grant is the one that took it over for good.
     ordered = mine[mine["decision_id"].isin(over)].sort_values(
@@ -63,17 +64,10 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
                 f"{c['booking_date']:%Y-%m-%d} took it over the grant.",
             }
         )
-    return findings(OVERPAID_DECISION, records)
+    return findings(overpaid_decision, records)
 
 
-OVERPAID_DECISION = Rule(
-    "overpaid_decision",
-    ERROR,
-    "net payouts on a decision, over all years, exceed the amount granted",
-    overpaid_decision,
-)
-
-
+@rule(ERROR, "a decision grants more than its instrument's cap per decision")
 def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
     """A decision granting more than its instrument's cap per decision."""
     dec = current_decisions(decisions)
@@ -93,17 +87,12 @@ def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
         }
         for i, d in dec[over].iterrows()
     ]
-    return findings(CAP_EXCEEDED, records)
+    return findings(cap_exceeded, records)
 
 
-CAP_EXCEEDED = Rule(
-    "cap_exceeded",
-    ERROR,
-    "a decision grants more than its instrument's cap per decision",
-    cap_exceeded,
+@rule(
+    WARNING, "a cheque's own co-financing is below the amount granted (less than half the budget)"
 )
-
-
 def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
     """A cheque whose own co-financing is below the amount granted (less than half the budget)."""
     dec = current_decisions(decisions)
@@ -123,17 +112,10 @@ def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
         }
         for d in dec[low].to_dict("records")
     ]
-    return findings(COFINANCING_TOO_LOW, records)
+    return findings(cofinancing_too_low, records)
 
 
-COFINANCING_TOO_LOW = Rule(
-    "cofinancing_too_low",
-    WARNING,
-    "a cheque's own co-financing is below the amount granted (less than half the budget)",
-    cofinancing_too_low,
-)
-
-
+@rule(WARNING, "a decision's `Prioritering` is empty or matches no priority code or name")
 def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
     """A decision whose Prioritering is no priority code or name of the growth strategy.
 
@@ -157,12 +139,4 @@ def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
                 "placed under a priority."
             }
         )
-    return findings(UNKNOWN_PRIORITY, records)
-
-
-UNKNOWN_PRIORITY = Rule(
-    "unknown_priority",
-    WARNING,
-    "a decision's `Prioritering` is empty or matches no priority code or name",
-    unknown_priority,
-)
+    return findings(unknown_priority, records)

@@ -8,11 +8,13 @@ decision, so the revocation and period rules look at money going out only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from tillvaxt.rules.findings import findings, kr, org, where
 from tillvaxt.rules.matching import with_decision
-from tillvaxt.rules.rule import ERROR, WARNING, Rule
+from tillvaxt.rules.rule import ERROR, WARNING, Rule, rule
 
 REVOKED = "Återkallad"
 
@@ -29,6 +31,15 @@ def _base(p: pd.Series) -> dict:
     }
 
 
+def _each(which: Rule, hit: pd.DataFrame, message: Callable[[dict], str]) -> pd.DataFrame:
+    """One finding of `which` per payout row of `hit`, with its message."""
+    return findings(which, [_base(p) | {"message": message(p)} for p in hit.to_dict("records")])
+
+
+@rule(
+    ERROR,
+    "a payout's `Diarienummer` is empty or not in the authoritative (newest) decision snapshot",
+)
 def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout with no case number, or one the authoritative snapshot does not hold."""
     joined = with_decision(payouts, decisions)
@@ -46,90 +57,59 @@ def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFram
                 f"{p['booking_date']:%Y-%m-%d} {why}: no decision allows it."
             }
         )
-    return findings(ORPHAN_PAYOUT, records)
+    return findings(orphan_payout, records)
 
 
-ORPHAN_PAYOUT = Rule(
-    "orphan_payout",
-    ERROR,
-    "a payout's `Diarienummer` is empty or not in the authoritative (newest) decision snapshot",
-    orphan_payout,
-)
-
-
+@rule(ERROR, "money is paid out (amount > 0) on a decision whose status is `Återkallad`")
 def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out (amount > 0) on a decision the register shows as revoked."""
     joined = with_decision(payouts, decisions)
     hit = joined[joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)]
-    records = [
-        _base(p)
-        | {
-            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
+    return _each(
+        payout_after_revocation,
+        hit,
+        lambda p: (
+            f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
             f"{p['booking_date']:%Y-%m-%d} belongs to decision {p['decision_id']}, which is "
             "revoked (Återkallad): the money should be recovered."
-        }
-        for p in hit.to_dict("records")
-    ]
-    return findings(PAYOUT_AFTER_REVOCATION, records)
+        ),
+    )
 
 
-PAYOUT_AFTER_REVOCATION = Rule(
-    "payout_after_revocation",
-    ERROR,
-    "money is paid out (amount > 0) on a decision whose status is `Återkallad`",
-    payout_after_revocation,
-)
-
-
+@rule(ERROR, "a payout's organisation differs from its decision's applicant")
 def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout to another organisation than the decision's applicant (normalised numbers)."""
     joined = with_decision(payouts, decisions)
     hit = joined[joined["matched"] & (joined["org_number"] != joined["org_number_dec"])]
-    records = [
-        _base(p)
-        | {
-            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} went to organisation "
+    return _each(
+        recipient_mismatch,
+        hit,
+        lambda p: (
+            f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} went to organisation "
             f"{org(p['org_number'])}, but decision {p['decision_id']} was granted to "
             f"{org(p['org_number_dec'])}."
-        }
-        for p in hit.to_dict("records")
-    ]
-    return findings(RECIPIENT_MISMATCH, records)
+        ),
+    )
 
 
-RECIPIENT_MISMATCH = Rule(
-    "recipient_mismatch",
-    ERROR,
-    "a payout's organisation differs from its decision's applicant",
-    recipient_mismatch,
-)
-
-
+@rule(ERROR, "a payout's `Insats` differs from its decision's")
 def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout booked under another instrument (Insats) than its decision's."""
     joined = with_decision(payouts, decisions)
     hit = joined[joined["matched"] & (joined["instrument"] != joined["instrument_dec"])]
-    records = [
-        _base(p)
-        | {
-            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} is booked under "
+    return _each(
+        instrument_mismatch,
+        hit,
+        lambda p: (
+            f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} is booked under "
             f"Insats {p['instrument']}, but decision {p['decision_id']} is a "
             f"{p['instrument_dec']} decision, so the usage table counts it under the wrong "
             "instrument."
-        }
-        for p in hit.to_dict("records")
-    ]
-    return findings(INSTRUMENT_MISMATCH, records)
+        ),
+    )
 
 
-INSTRUMENT_MISMATCH = Rule(
-    "instrument_mismatch",
-    ERROR,
-    "a payout's `Insats` differs from its decision's",
-    instrument_mismatch,
-)
-
-
+@rule(WARNING, "money is paid out before the decision date or outside the project period")
 def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out before the decision date, or outside Projektstart–Projektslut."""
     joined = with_decision(payouts, decisions)
@@ -157,17 +137,10 @@ def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.
                 f"{p['booking_date']:%Y-%m-%d}, {why}."
             }
         )
-    return findings(PAYOUT_OUTSIDE_PERIOD, records)
+    return findings(payout_outside_period, records)
 
 
-PAYOUT_OUTSIDE_PERIOD = Rule(
-    "payout_outside_period",
-    WARNING,
-    "money is paid out before the decision date or outside the project period",
-    payout_outside_period,
-)
-
-
+@rule(WARNING, "two different vouchers pay the same decision the same amount on the same day")
 def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
     """Different vouchers paying one decision the same amount on the same day.
 
@@ -190,12 +163,4 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
                     "check that it was not paid twice."
                 }
             )
-    return findings(POSSIBLE_DUPLICATE_PAYMENT, records)
-
-
-POSSIBLE_DUPLICATE_PAYMENT = Rule(
-    "possible_duplicate_payment",
-    WARNING,
-    "two different vouchers pay the same decision the same amount on the same day",
-    possible_duplicate_payment,
-)
+    return findings(possible_duplicate_payment, records)

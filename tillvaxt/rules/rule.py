@@ -1,7 +1,9 @@
 """A rule as data: its name, default severity, what makes it fire, and the function.
 
-Each rule module declares its `Rule` beside the function it runs; `tillvaxt.rules.catalogue`
-lists them in the published order. Everything that speaks of rules (the findings
+Each rule is declared where its code is, `@rule(severity, description)` above the
+function: the function's name is the rule's name, and the decorated name is the
+`Rule` (still called like the function). `tillvaxt.rules.catalogue` lists them in the
+published order. Everything that speaks of rules (the findings
 table, the asset checks, the docs' rule table) reads that catalogue, so a rule is
 named, graded and described in exactly one place.
 """
@@ -78,8 +80,23 @@ class Rule:
             return self.fired_by
         return f"{self.function.__module__}.{self.function.__name__}"
 
+    def __call__(self, *args: object, **kwargs: object) -> pd.DataFrame:
+        """The rule's function on its own arguments (as the rule tests call it)."""
+        if self.function is None:
+            raise TypeError(f"rule {self.name} is fired by {self.fired_by}, not called")
+        return self.function(*args, **kwargs)
+
     def run(self, inputs: RuleInputs) -> pd.DataFrame:
         """The rule's findings on `inputs`; only for a rule with a function."""
         if self.function is None:
             raise TypeError(f"rule {self.name} is fired by {self.fired_by}, not run on inputs")
         return self.function(**{p: getattr(inputs, p) for p in self.reads})
+
+
+def rule(severity: str, description: str) -> Callable[[Callable[..., pd.DataFrame]], Rule]:
+    """Declare the function below as a rule of that severity, firing when `description`."""
+
+    def declare(function: Callable[..., pd.DataFrame]) -> Rule:
+        return Rule(function.__name__, severity, description, function)
+
+    return declare

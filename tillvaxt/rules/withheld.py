@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tillvaxt.rules.rule import WARNING, Rule
 
-STATISTICS_WITHHELD = Rule(
+statistics_withheld = Rule(
     "statistics_withheld",
     WARNING,
     "a statistics table (or one year of it) is withheld whole: no safe suppression pattern, a failed audit, or a failed step; the message says why",

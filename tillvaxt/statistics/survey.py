@@ -38,6 +38,7 @@ from scipy.stats import beta
 from scipy.stats import t as student
 
 from tillvaxt.groups import DIMENSIONS, MISSING, TOTAL
+from tillvaxt.orgnr import scrub
 from tillvaxt.validate.surveys import INDICATOR_PREFIX, indicator_columns
 
 DIMS = list(DIMENSIONS)
@@ -107,9 +108,12 @@ def lonely_strata(survey: pd.DataFrame) -> list[str]:
             counts = yr.loc[yr[col].notna(), "stratum"].astype("str").value_counts()
             single = sorted(counts[counts == 1].index)
             if single:
+                # A stratum label is free text from the file: it may quote a personal number.
                 out.append(
-                    f"{int(year)} {col}: stratum {', '.join(single)} has one respondent; "
-                    "its variance is centred at the grand mean (lonely.psu = adjust)"
+                    scrub(
+                        f"{int(year)} {col}: stratum {', '.join(single)} has one respondent; "
+                        "its variance is centred at the grand mean (lonely.psu = adjust)"
+                    )
                 )
     return out
 
