@@ -299,16 +299,11 @@ def _write_comments(conn: sa.Connection, table: sa.Table) -> None:
             conn.execute(sa.schema.SetColumnComment(col))
 
 
-def replace_table(
-    engine: sa.Engine,
-    name: str,
-    frame: pd.DataFrame,
-    comment: str | None = None,
-    column_comments: dict[str, str] | None = None,
-) -> int:
-    """Replace table `name` with `frame` in one transaction; returns rows written."""
+def replace_table(engine: sa.Engine, name: str, frame: pd.DataFrame, **options: object) -> int:
+    """Replace table `name` with `frame` in one transaction (options as `write_table`'s);
+    returns rows written."""
     with engine.begin() as conn:
-        return write_table(conn, name, frame, comment, column_comments)
+        return write_table(conn, name, frame, **options)
 
 
 def write_table(

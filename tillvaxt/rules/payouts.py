@@ -79,33 +79,43 @@ def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> p
 @rule(ERROR, "a payout's organisation differs from its decision's applicant")
 def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout to another organisation than the decision's applicant (normalised numbers)."""
-    joined = with_decision(payouts, decisions)
-    hit = joined[joined["matched"] & (joined["org_number"] != joined["org_number_dec"])]
-    return _each(
-        recipient_mismatch,
-        hit,
-        lambda p: (
-            f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} went to organisation "
-            f"{org(p['org_number'])}, but decision {p['decision_id']} was granted to "
-            f"{org(p['org_number_dec'])}."
-        ),
-    )
+    return _mismatch(recipient_mismatch, payouts, decisions, "org_number", _other_recipient)
 
 
 @rule(ERROR, "a payout's `Insats` differs from its decision's")
 def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout booked under another instrument (Insats) than its decision's."""
+    return _mismatch(instrument_mismatch, payouts, decisions, "instrument", _other_instrument)
+
+
+def _other_recipient(p: dict) -> str:
+    return (
+        f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} went to organisation "
+        f"{org(p['org_number'])}, but decision {p['decision_id']} was granted to "
+        f"{org(p['org_number_dec'])}."
+    )
+
+
+def _other_instrument(p: dict) -> str:
+    return (
+        f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} is booked under "
+        f"Insats {p['instrument']}, but decision {p['decision_id']} is a "
+        f"{p['instrument_dec']} decision, so the usage table counts it under the "
+        "wrong instrument."
+    )
+
+
+def _mismatch(
+    which: Rule,
+    payouts: pd.DataFrame,
+    decisions: pd.DataFrame,
+    column: str,
+    message: Callable[[dict], str],
+) -> pd.DataFrame:
+    """Payouts on a known decision whose `column` differs from the decision's."""
     joined = with_decision(payouts, decisions)
-    hit = joined[joined["matched"] & (joined["instrument"] != joined["instrument_dec"])]
     return _each(
-        instrument_mismatch,
-        hit,
-        lambda p: (
-            f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} is booked under "
-            f"Insats {p['instrument']}, but decision {p['decision_id']} is a "
-            f"{p['instrument_dec']} decision, so the usage table counts it under the wrong "
-            "instrument."
-        ),
+        which, joined[joined["matched"] & (joined[column] != joined[f"{column}_dec"])], message
     )
 
 
