@@ -246,3 +246,38 @@ def test_warehouse_creates_its_postgresql_schema_and_publishes_into_it(
                 {"t": "appropriation_usage"},
             ).scalar_one()
     assert where == "tillvaxt_test"
+
+
+def test_declared_dates_are_dates_whatever_the_frame_holds(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """`last_payout_date` is declared a date: a datetime column of it, empty in one row, is
+    stored and read back as calendar dates, and its CSV cell as ISO or empty."""
+    balances = pd.DataFrame(
+        {
+            "decision_id": ["RS1", "RS2"],
+            "instrument": ["UTV", "UTV"],
+            "granted_ore": [100_000_00, 50_000_00],
+            "paid_ore": [40_000_00, 0],
+            "remaining_ore": [60_000_00, 50_000_00],
+            "status": ["open", "not_started"],
+            "decision_status": ["Beviljad", "Beviljad"],
+            "decision_date": pd.to_datetime(["2017-01-15", "2017-03-01"]),
+            "org_number": ["5566778899", "8112189876"],
+            "payouts": [1, 0],
+            "last_payout_date": pd.to_datetime(["2017-06-30 00:00", None]),
+            "source_file": ["decisions/beslut_20190110.csv"] * 2,
+            "source_line": [2, 3],
+        }
+    )
+    out = tmp_path / "out"
+    publish_run({"decision_balances": balances}, warehouse.engine, out, "r1")
+    assert sql_columns(warehouse, "decision_balances")["last_payout_date"] == ("DATE", True)
+    back = read_table(warehouse.engine, "decision_balances")
+    assert [None if pd.isna(v) else v.isoformat() for v in back["last_payout_date"]] == [
+        "2017-06-30",
+        None,
+    ]
+    rows = (out / "decision_balances.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[1].split(",")[10] == "2017-06-30" and rows[2].split(",")[10] == ""
+    assert back["org_number"].tolist()[1].startswith("PNR-")

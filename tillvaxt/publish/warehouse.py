@@ -102,7 +102,7 @@ class Warehouse:
 
 
 def sql_type(name: str, series: pd.Series) -> sa.types.TypeEngine:
-    """The SQL type for a published column, from its name and dtype."""
+    """The SQL type of an undeclared (ad-hoc) table's column, from its name and dtype."""
     if name.endswith(SEK_SUFFIX):
         return Money()
     if pd.api.types.is_bool_dtype(series):
@@ -139,7 +139,7 @@ def table_for(
     comment: str | None = None,
     column_comments: dict[str, str] | None = None,
 ) -> sa.Table:
-    """The `Table` a frame is published as."""
+    """The `Table` an undeclared (ad-hoc) frame is published as, typed from its dtypes."""
     cols = [
         sa.Column(c, sql_type(c, frame[c]), comment=(column_comments or {}).get(c))
         for c in frame.columns
@@ -206,7 +206,11 @@ def conform_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             )
             + "."
         )
-    out = frame[want]
+    out = frame[want].copy()
+    for col in decl.columns:
+        if col.kind is schema.Kind.DATE and pd.api.types.is_datetime64_any_dtype(out[col.name]):
+            dates = out[col.name].dt.date.astype(object)
+            out[col.name] = dates.where(out[col.name].notna(), None)
     for col in decl.columns:
         if not col.nullable and out[col.name].isna().any():
             n = int(out[col.name].isna().sum())
