@@ -9,8 +9,16 @@ warehouse's `decimal(18,2)`.
 from decimal import Decimal
 
 import pandas as pd
-from dagster import AssetKey, TableColumn, TableColumnDep, TableColumnLineage, TableSchema
+from dagster import (
+    AssetKey,
+    TableColumn,
+    TableColumnConstraints,
+    TableColumnDep,
+    TableColumnLineage,
+    TableSchema,
+)
 
+from tillvaxt.publish.schema import Column, declared_columns
 from tillvaxt.publish.tables import ORE_SUFFIX, SEK_SUFFIX
 
 
@@ -33,11 +41,30 @@ def column_type(series: pd.Series) -> str:
     return "text"
 
 
-def table_schema(frame: pd.DataFrame) -> TableSchema:
-    """One column entry per published column, in order, with its type."""
-    return TableSchema(
-        columns=[TableColumn(name=str(col), type=column_type(frame[col])) for col in frame.columns]
+def _table_column(name: str, declared: Column | None, series: pd.Series | None) -> TableColumn:
+    if declared is None:
+        return TableColumn(name=name, type=column_type(series))
+    return TableColumn(
+        name=name,
+        type=declared.kind.value,
+        description=declared.description,
+        constraints=TableColumnConstraints(nullable=declared.nullable),
     )
+
+
+def table_schema(frame: pd.DataFrame, table: str = "") -> TableSchema:
+    """One column entry per published column, in order, with its declared type, nullability
+    and description (`tillvaxt.publish.schema`); an undeclared column's type from its dtype."""
+    declared = {c.name: c for c in declared_columns(table)}
+    return TableSchema(
+        columns=[_table_column(str(c), declared.get(str(c)), frame[c]) for c in frame.columns]
+    )
+
+
+def declared_table_schema(table: str) -> TableSchema:
+    """The declared columns of a published table, for the asset's definition, so the UI
+    lists columns and descriptions before anything is materialized."""
+    return TableSchema(columns=[_table_column(c.name, c, None) for c in declared_columns(table)])
 
 
 def column_lineage(
@@ -60,6 +87,6 @@ def published_table_metadata(
     """Row count, column schema and column lineage under Dagster's standard keys."""
     return {
         "dagster/row_count": len(published),
-        "dagster/column_schema": table_schema(published),
+        "dagster/column_schema": table_schema(published, upstream.path[-1]),
         "dagster/column_lineage": column_lineage(published, source, upstream),
     }

@@ -31,9 +31,8 @@ from assets._sources import (
 from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
 from tillvaxt.reconcile.balances import decision_balances as balances_table
-from tillvaxt.rules import RULES
+from tillvaxt.rules import ERROR, RULES, concat_findings
 from tillvaxt.rules import payout_exceptions as run_rules
-from tillvaxt.rules.findings import ERROR, concat_findings
 from tillvaxt.rules.matching import with_decision
 from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
 
@@ -66,7 +65,7 @@ def eu_projects(context: AssetExecutionContext, raw_eu_projects: pd.DataFrame):
 
 
 def _severity(rule: str) -> AssetCheckSeverity:
-    return AssetCheckSeverity.ERROR if RULES[rule][0] == ERROR else AssetCheckSeverity.WARN
+    return AssetCheckSeverity.ERROR if RULES[rule].severity == ERROR else AssetCheckSeverity.WARN
 
 
 @asset(
@@ -79,7 +78,7 @@ def _severity(rule: str) -> AssetCheckSeverity:
             rule,
             asset="payout_exceptions",
             blocking=False,
-            description=f"{RULES[rule][0]}s: {RULES[rule][1]} (fails when there are any; reported, not blocking)",
+            description=f"{RULES[rule].severity}s: {RULES[rule].description} (fails when there are any; reported, not blocking)",
         )
         for rule in RULES
     ],

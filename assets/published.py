@@ -30,7 +30,7 @@ from dagster import (
 )
 
 from assets._meta import preview
-from assets._schema import published_table_metadata
+from assets._schema import declared_table_schema, published_table_metadata
 from assets.reports import REPORTS, write_reports
 from pipelines.partitions import REGIONS
 from pipelines.resources import TillvaxtSettings
@@ -90,6 +90,7 @@ _SPECS = [
             kinds={"sql", "csv"},
             deps=[AssetKey(t), AssetKey(GATE)],
             description=f"Published table `{t}`: {DESCRIPTIONS[t]} In the warehouse and as `<processed>/{t}.csv`.",
+            metadata={"dagster/column_schema": declared_table_schema(t)},
         )
         for t in PUBLISHED_TABLES
     ),

@@ -18,7 +18,6 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tillvaxt.close.restate import RESTATEMENT_COLUMNS, conform, hold_certified
-from tillvaxt.publish.columns import column_comments
 from tillvaxt.publish.warehouse import has_table, read_table, write_table
 
 CERTIFIED_PREFIX = "certified_"
@@ -141,7 +140,7 @@ def certify_year(
                 frozen_name,
                 conform(rows.reset_index(drop=True), published),
                 comment=f"Certified (filed) rows of `{table}` for the certified years; never changed by a run.",
-                column_comments=column_comments(table, list(published.columns)),
+                like=table,
             )
             frozen[table] = int((rows["year"].astype("int64") == year).sum())
         if not frozen:

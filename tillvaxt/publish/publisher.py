@@ -32,10 +32,9 @@ import sqlalchemy as sa
 
 from tillvaxt.close.certify import certifications, hold, read_restatements
 from tillvaxt.publish import fileset
-from tillvaxt.publish.columns import column_comments
 from tillvaxt.publish.csvfiles import write_csv
-from tillvaxt.publish.tables import DESCRIPTIONS, to_published
-from tillvaxt.publish.warehouse import has_table, write_table
+from tillvaxt.publish.tables import to_published
+from tillvaxt.publish.warehouse import conform_frame, has_table, write_table
 
 PUBLICATIONS = sa.Table(
     "publications",
@@ -177,14 +176,8 @@ def publish_run(
     try:
         with publication_transaction(engine) as conn:
             for name, frame in tables.items():
-                published = hold(conn, name, to_published(frame))
-                write_table(
-                    conn,
-                    name,
-                    published,
-                    comment=DESCRIPTIONS.get(name),
-                    column_comments=column_comments(name, list(published.columns)),
-                )
+                published = hold(conn, name, conform_frame(name, to_published(frame)))
+                write_table(conn, name, published)
                 write_csv(published, staged / f"{name}.csv")
                 out.tables[name] = published
                 checkpoint(f"table {name}")

@@ -1,51 +1,108 @@
 """The warehouse: finished tables in a SQL database through SQLAlchemy Core.
 
-Each table is replaced in one transaction, so a reader sees the old table or the new
-one, never half. When the columns are unchanged the rows are deleted and inserted
-inside the transaction (under MVCC, PostgreSQL readers keep seeing the old rows until
-commit); when they changed, the table is dropped and created in the same transaction.
+A published table's shape comes from its declaration (`tillvaxt.publish.schema`), not
+from the frame: the frame is checked against it (same columns, no empty value in a
+NOT NULL column) and put in the declared column order. A table that is not declared
+(a test's ad-hoc table) is typed from its frame as before.
 
-Money is NUMERIC(18,2) on PostgreSQL. SQLite has no exact decimal type (NUMERIC
-affinity turns 0,10 into a binary double), so there money is stored as decimal text.
+Each table is replaced in one transaction, so a reader sees the old table or the new
+one, never half: the rows are deleted and inserted inside the transaction (under
+MVCC, PostgreSQL readers keep seeing the old rows until commit). The existing table
+is compared with the wanted one first. A wanted column the table lacks is added
+(`ALTER TABLE ... ADD COLUMN`, nullable only, in the same transaction); any other
+difference (a column gone, renamed or retyped, or a new NOT NULL column) stops the
+publication with `SchemaChanged`, one sentence naming the table, the difference and
+docs/warehouse.md, which describes the migration. A table is never dropped.
+
+Money is NUMERIC(18,2) on PostgreSQL and decimal text on SQLite (`sqltypes.Money`).
 Dates are DATE; points in time are TIMESTAMP WITH TIME ZONE. Table and column comments
 are written on every replace (PostgreSQL keeps them; SQLite has nowhere to put them).
+
+`Warehouse` owns an engine: created once, transactions from it, disposed at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 
+from tillvaxt.publish import schema
+from tillvaxt.publish.sqltypes import Money
 from tillvaxt.publish.tables import SEK_SUFFIX
 
+__all__ = [
+    "Money",
+    "SchemaChanged",
+    "Warehouse",
+    "conform_frame",
+    "has_table",
+    "read_table",
+    "replace_table",
+    "wanted_table",
+    "write_table",
+]
 
-class Money(TypeDecorator):
-    """Exact SEK: NUMERIC(18,2) where the database has it, decimal text on SQLite."""
+MIGRATION_DOC = "docs/warehouse.md"
 
-    impl = sa.Numeric(18, 2)
-    cache_ok = True
 
-    def load_dialect_impl(self, dialect):
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Text())
-        return dialect.type_descriptor(sa.Numeric(18, 2, asdecimal=True))
+class SchemaChanged(Exception):
+    """The warehouse's table differs from the declared one in a way only a migration fixes."""
 
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        d = Decimal(value).quantize(Decimal("0.01"))
-        return str(d) if dialect.name == "sqlite" else d
 
-    def process_result_value(self, value, dialect):
-        return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+class Warehouse:
+    """The warehouse database: one engine, created on first use and disposed at the end.
+
+    Use it as a context manager (`with Warehouse(url) as wh:`) or call `dispose()`;
+    `begin()` gives one transaction. The Dagster resource wraps this class, so the
+    engine's setup and disposal are written once. `schema` (PostgreSQL) is created if
+    missing; the URL's `search_path` option chooses it.
+    """
+
+    def __init__(self, url: str, schema: str = "", **engine_options: object) -> None:
+        self.url = url
+        self.schema = schema
+        self._options = engine_options
+        self._engine: sa.Engine | None = None
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            engine = sa.create_engine(self.url, **self._options)
+            if self.schema:
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+            self._engine = engine
+        return self._engine
+
+    @contextmanager
+    def begin(self) -> Iterator[sa.Connection]:
+        """One transaction: committed when the block ends well, rolled back otherwise."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def connect(self) -> sa.Connection:
+        return self.engine.connect()
+
+    def dispose(self) -> None:
+        """Close the engine's connections (a new engine is made if used again)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
 
 
 def sql_type(name: str, series: pd.Series) -> sa.types.TypeEngine:
-    """The SQL type for a published column, from its name and dtype."""
+    """The SQL type of an undeclared (ad-hoc) table's column, from its name and dtype."""
     if name.endswith(SEK_SUFFIX):
         return Money()
     if pd.api.types.is_bool_dtype(series):
@@ -82,7 +139,7 @@ def table_for(
     comment: str | None = None,
     column_comments: dict[str, str] | None = None,
 ) -> sa.Table:
-    """The `Table` a frame is published as."""
+    """The `Table` an undeclared (ad-hoc) frame is published as, typed from its dtypes."""
     cols = [
         sa.Column(c, sql_type(c, frame[c]), comment=(column_comments or {}).get(c))
         for c in frame.columns
@@ -107,19 +164,132 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _same_shape(conn: sa.Connection, table: sa.Table) -> bool:
-    """Same column names, in order, with the same SQL types (so rows can be swapped in place)."""
+def wanted_table(
+    name: str,
+    frame: pd.DataFrame,
+    comment: str | None = None,
+    column_comments: dict[str, str] | None = None,
+    like: str | None = None,
+) -> sa.Table:
+    """The `Table` to write: the declaration of `like` (default `name`) if there is one,
+    else typed from the frame (an ad-hoc table)."""
+    declared = like or name
+    if schema.declared(declared) is not None:
+        return schema.sa_table(declared, name=name, comment=comment)
+    return table_for(name, frame, comment, column_comments)
+
+
+def conform_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` in the declared column order of published `table` (unchanged if undeclared).
+
+    A column the code produces but the declaration lacks (or the other way round), or an
+    empty value in a NOT NULL column, is a mistake in the code, said in one sentence.
+    """
+    decl = schema.declared(table)
+    if decl is None:
+        return frame
+    have, want = list(map(str, frame.columns)), decl.column_names
+    extra = [c for c in have if c not in want]
+    missing = [c for c in want if c not in have]
+    if extra or missing:
+        raise ValueError(
+            f"table {table}: the computed frame "
+            + "; ".join(
+                part
+                for part in (
+                    f"has columns {', '.join(extra)} that tillvaxt/publish/schema.py does not declare"
+                    if extra
+                    else "",
+                    f"lacks declared columns {', '.join(missing)}" if missing else "",
+                )
+                if part
+            )
+            + "."
+        )
+    out = frame[want].copy()
+    for col in decl.columns:
+        if col.kind is schema.Kind.DATE and pd.api.types.is_datetime64_any_dtype(out[col.name]):
+            dates = out[col.name].dt.date.astype(object)
+            out[col.name] = dates.where(out[col.name].notna(), None)
+    for col in decl.columns:
+        if not col.nullable and out[col.name].isna().any():
+            n = int(out[col.name].isna().sum())
+            raise ValueError(
+                f"table {table}: column {col.name} is declared NOT NULL but {n} rows have no value."
+            )
+    return out
+
+
+# What a column stores, most specific first (Float is a Numeric, DateTime is not a Date).
+_FAMILIES: tuple[tuple[type[sa.types.TypeEngine], str], ...] = (
+    (sa.Boolean, "boolean"),
+    (sa.Integer, "integer"),
+    (sa.Float, "float"),
+    (sa.DateTime, "timestamp"),
+    (sa.Date, "date"),
+    (sa.String, "text"),
+)
+
+
+def _family(type_: sa.types.TypeEngine, dialect: sa.Dialect) -> str:
+    """A type as the comparison sees it: what it stores, not how the driver spells it
+    (PostgreSQL reports FLOAT as DOUBLE PRECISION; Money is TEXT on SQLite)."""
+    if isinstance(type_, sa.types.TypeDecorator):
+        type_ = type_.load_dialect_impl(dialect)
+    for kind, family in _FAMILIES:
+        if isinstance(type_, kind):
+            return family
+    if isinstance(type_, sa.Numeric):
+        return f"numeric({type_.precision},{type_.scale})"
+    return " ".join(type_.compile(dialect=dialect).lower().split())
+
+
+def _ensure(conn: sa.Connection, table: sa.Table) -> None:
+    """Create `table`, or check the existing one against it and add its new nullable columns.
+
+    Anything else that differs raises `SchemaChanged`: dropping or retyping a column
+    would lose or change published figures, so it is a migration someone decides on.
+    """
     insp = sa.inspect(conn)
     if not insp.has_table(table.name):
-        return False
-    existing = [(c["name"], _type_name(c["type"], conn)) for c in insp.get_columns(table.name)]
-    wanted = [(c.name, _type_name(c.type, conn)) for c in table.columns]
-    return existing == wanted
-
-
-def _type_name(type_: sa.types.TypeEngine, conn: sa.Connection) -> str:
-    name = type_.compile(dialect=conn.dialect).upper()
-    return " ".join(name.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ").split())
+        table.create(conn)
+        return
+    dialect = conn.dialect
+    existing = {c["name"]: c for c in insp.get_columns(table.name)}
+    problems = [
+        f"column {name} is in the warehouse but no longer declared"
+        for name in existing
+        if name not in table.c
+    ]
+    added = []
+    for col in table.columns:
+        old = existing.get(col.name)
+        if old is None:
+            if col.nullable:
+                added.append(col)
+            else:
+                problems.append(
+                    f"new column {col.name} is NOT NULL, so it cannot be added to the rows there"
+                )
+            continue
+        was, now = _family(old["type"], dialect), _family(col.type, dialect)
+        if was != now:
+            problems.append(f"column {col.name} is {was} in the warehouse but declared {now}")
+        elif not old["nullable"] and col.nullable:
+            problems.append(f"column {col.name} is NOT NULL in the warehouse but declared nullable")
+    if problems:
+        raise SchemaChanged(
+            f"The warehouse table {table.name} differs from its declaration: "
+            + "; ".join(problems)
+            + f". Nothing was published; migrate the table as {MIGRATION_DOC} describes "
+            "(or publish to a new database) and run again."
+        )
+    prep = dialect.identifier_preparer
+    for col in added:
+        conn.exec_driver_sql(
+            f"ALTER TABLE {prep.format_table(table)} ADD COLUMN {prep.format_column(col)} "
+            f"{col.type.compile(dialect=dialect)}"
+        )
 
 
 def _write_comments(conn: sa.Connection, table: sa.Table) -> None:
@@ -133,16 +303,11 @@ def _write_comments(conn: sa.Connection, table: sa.Table) -> None:
             conn.execute(sa.schema.SetColumnComment(col))
 
 
-def replace_table(
-    engine: sa.Engine,
-    name: str,
-    frame: pd.DataFrame,
-    comment: str | None = None,
-    column_comments: dict[str, str] | None = None,
-) -> int:
-    """Replace table `name` with `frame` in one transaction; returns rows written."""
+def replace_table(engine: sa.Engine, name: str, frame: pd.DataFrame, **options: object) -> int:
+    """Replace table `name` with `frame` in one transaction (options as `write_table`'s);
+    returns rows written."""
     with engine.begin() as conn:
-        return write_table(conn, name, frame, comment, column_comments)
+        return write_table(conn, name, frame, **options)
 
 
 def write_table(
@@ -151,20 +316,21 @@ def write_table(
     frame: pd.DataFrame,
     comment: str | None = None,
     column_comments: dict[str, str] | None = None,
+    like: str | None = None,
 ) -> int:
     """Replace table `name` with `frame` inside the caller's transaction.
 
     For callers that must change several tables at once (a published table and its
-    restatements; a certification's snapshots), so they commit or fail together.
+    restatements; a certification's snapshots), so they commit or fail together. A
+    declared table (or, with `like`, a copy of one, e.g. `certified_<table>`) takes its
+    columns, types and comments from the declaration; `comment` overrides the table's.
     """
-    table = table_for(name, frame, comment, column_comments)
+    table = wanted_table(name, frame, comment, column_comments, like)
+    frame = conform_frame(like or name, frame)
     rows = _records(frame)
-    if _same_shape(conn, table):
-        conn.execute(table.delete())
-        _write_comments(conn, table)
-    else:
-        table.drop(conn, checkfirst=True)
-        table.create(conn)
+    _ensure(conn, table)
+    conn.execute(table.delete())
+    _write_comments(conn, table)
     if rows:
         conn.execute(table.insert(), rows)
     return len(rows)

@@ -17,15 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from tillvaxt.publish.files import staged_file
-from tillvaxt.report.tables import (
-    HEADINGS,
-    REPORT_SECTIONS,
-    SUPPRESSED,
-    is_suppressed,
-    numeric_columns,
-    usage_table,
-    year_rows,
-)
+from tillvaxt.report import tables as layout
 
 THOUSANDS = "#,##0"
 DECIMALS = "#,##0.00"
@@ -79,15 +71,17 @@ def _write(path: Path, year: int, tables: dict[str, pd.DataFrame], run: RunInfo)
     }
     if "appropriation_usage" in tables and "appropriation_reconciliation" in tables:
         _usage_sheet(wb, f, year, tables)
-    for name, title, columns in REPORT_SECTIONS:
+    for name, title, columns in layout.REPORT_SECTIONS:
         if name in tables:
-            _table_sheet(wb, f, title, year_rows(tables[name], year, columns))
+            _table_sheet(wb, f, title, layout.year_rows(tables[name], year, columns))
     _run_sheet(wb, f, year, run)
     wb.close()
 
 
 def _usage_sheet(wb, f, year: int, tables: dict[str, pd.DataFrame]) -> None:
-    t = usage_table(tables["appropriation_usage"], tables["appropriation_reconciliation"], year)
+    t = layout.usage_table(
+        tables["appropriation_usage"], tables["appropriation_reconciliation"], year
+    )
     ws = wb.add_worksheet(USAGE_SHEET)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 14)
@@ -109,15 +103,15 @@ def _usage_sheet(wb, f, year: int, tables: dict[str, pd.DataFrame]) -> None:
 def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
     ws = wb.add_worksheet(title[:31])
     shown = [c for c in frame.columns if c != "suppressed"]
-    numeric = numeric_columns(frame)
+    numeric = layout.numeric_columns(frame)
     for j, col in enumerate(shown):
-        ws.write(0, j, HEADINGS.get(col, col), f["head"])
+        ws.write(0, j, layout.HEADINGS.get(col, col), f["head"])
         ws.set_column(j, j, 14 if col in numeric else 30)
     for i, (_, row) in enumerate(frame.iterrows(), start=1):
         for j, col in enumerate(shown):
             value = row[col]
-            if col in numeric and is_suppressed(row, col):
-                ws.write_string(i, j, SUPPRESSED, f["supp"])
+            if col in numeric and layout.is_suppressed(row, col):
+                ws.write_string(i, j, layout.SUPPRESSED, f["supp"])
             elif col in numeric:
                 number = _number(value)
                 if number is None:
@@ -150,19 +144,16 @@ def _run_sheet(wb, f, year: int, run: RunInfo) -> None:
         ws.write(r, 0, k, f["label_total"])
         ws.write_string(r, 1, v)
         r += 1
-    r += 1
-    ws.write(r, 0, "Regler och tröskelvärden", f["head"])
-    ws.write(r, 1, "", f["head"])
-    r += 1
-    for k, v in run.rules:
+    r = _pairs(ws, f, r + 1, ("Regler och tröskelvärden", ""), run.rules)
+    _pairs(ws, f, r + 1, ("Indatafil", "SHA-256"), sorted(run.input_hashes.items()))
+
+
+def _pairs(ws, f, r: int, heading: tuple[str, str], pairs) -> int:
+    """A headed two-column block of text from row `r`; returns the row after it."""
+    ws.write(r, 0, heading[0], f["head"])
+    ws.write(r, 1, heading[1], f["head"])
+    for k, v in pairs:
+        r += 1
         ws.write_string(r, 0, k)
         ws.write_string(r, 1, v)
-        r += 1
-    r += 1
-    ws.write(r, 0, "Indatafil", f["head"])
-    ws.write(r, 1, "SHA-256", f["head"])
-    r += 1
-    for name, digest in sorted(run.input_hashes.items()):
-        ws.write_string(r, 0, name)
-        ws.write_string(r, 1, digest)
-        r += 1
+    return r + 1

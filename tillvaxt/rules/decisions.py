@@ -11,6 +11,7 @@ import pandas as pd
 from tillvaxt.instruments import INSTRUMENTS
 from tillvaxt.rules.findings import findings, kr
 from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.rule import ERROR, WARNING, rule
 
 
 def _base(d: pd.Series, year: object | None = None) -> dict:
@@ -23,6 +24,7 @@ def _base(d: pd.Series, year: object | None = None) -> dict:
     }
 
 
+@rule(ERROR, "net payouts on a decision, over all years, exceed the amount granted")
 def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Net payouts on a decision, over all years and funding sources, above the grant.
 
@@ -35,7 +37,7 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     granted = dec["granted_ore"].reindex(totals.index).astype("int64")
     over = totals.index[(totals["sum"].astype("int64") > granted).to_numpy()]
     if len(over) == 0:
-        return findings("overpaid_decision", [])
+        return findings(overpaid_decision, [])
     # Vectorised over all overpaid decisions at once: the payout after the last one that
     # left the running total within the grant is the one that took it over for good.
     ordered = mine[mine["decision_id"].isin(over)].sort_values(
@@ -62,9 +64,10 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
                 f"{c['booking_date']:%Y-%m-%d} took it over the grant.",
             }
         )
-    return findings("overpaid_decision", records)
+    return findings(overpaid_decision, records)
 
 
+@rule(ERROR, "a decision grants more than its instrument's cap per decision")
 def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
     """A decision granting more than its instrument's cap per decision."""
     dec = current_decisions(decisions)
@@ -84,9 +87,12 @@ def cap_exceeded(decisions: pd.DataFrame) -> pd.DataFrame:
         }
         for i, d in dec[over].iterrows()
     ]
-    return findings("cap_exceeded", records)
+    return findings(cap_exceeded, records)
 
 
+@rule(
+    WARNING, "a cheque's own co-financing is below the amount granted (less than half the budget)"
+)
 def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
     """A cheque whose own co-financing is below the amount granted (less than half the budget)."""
     dec = current_decisions(decisions)
@@ -106,9 +112,10 @@ def cofinancing_too_low(decisions: pd.DataFrame) -> pd.DataFrame:
         }
         for d in dec[low].to_dict("records")
     ]
-    return findings("cofinancing_too_low", records)
+    return findings(cofinancing_too_low, records)
 
 
+@rule(WARNING, "a decision's `Prioritering` is empty or matches no priority code or name")
 def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
     """A decision whose Prioritering is no priority code or name of the growth strategy.
 
@@ -132,4 +139,4 @@ def unknown_priority(decisions: pd.DataFrame) -> pd.DataFrame:
                 "placed under a priority."
             }
         )
-    return findings("unknown_priority", records)
+    return findings(unknown_priority, records)

@@ -12,6 +12,7 @@ import pandas as pd
 from tillvaxt.region import Region
 from tillvaxt.rules.findings import findings
 from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.rule import ERROR, WARNING, rule
 from tillvaxt.validate.eu_projects import covers_county
 
 EUMED = "EUMED"
@@ -31,6 +32,10 @@ def _base(d: pd.Series) -> dict:
     }
 
 
+@rule(
+    ERROR,
+    "an `EUMED` decision names no `EU-ärende`, or (when a register is delivered) one not in the EU project register",
+)
 def eu_project_unknown(decisions: pd.DataFrame, eu_projects: pd.DataFrame | None) -> pd.DataFrame:
     """An EUMED decision with no EU-ärende, or (register delivered) one the register lacks."""
     known = set(eu_projects["case_id"]) if eu_projects is not None else None
@@ -50,15 +55,19 @@ def eu_project_unknown(decisions: pd.DataFrame, eu_projects: pd.DataFrame | None
                 "shown to co-finance an approved EU project."
             }
         )
-    return findings("eu_project_unknown", records)
+    return findings(eu_project_unknown, records)
 
 
+@rule(
+    WARNING,
+    "the EU project does not cover the region's county, or its period does not contain the co-financing decision's period",
+)
 def eu_project_mismatch(
     decisions: pd.DataFrame, eu_projects: pd.DataFrame | None, region: Region
 ) -> pd.DataFrame:
     """The named EU project does not cover the county, or its period does not hold the decision's."""
     if eu_projects is None or eu_projects.empty:
-        return findings("eu_project_mismatch", [])
+        return findings(eu_project_mismatch, [])
     register = eu_projects.set_index("case_id")
     records = []
     for d in _eumed(decisions).to_dict("records"):
@@ -83,4 +92,4 @@ def eu_project_mismatch(
                     f"{case}, which " + " and ".join(problems) + "."
                 }
             )
-    return findings("eu_project_mismatch", records)
+    return findings(eu_project_mismatch, records)

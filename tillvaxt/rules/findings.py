@@ -1,6 +1,8 @@
-"""The shape of a finding, and the catalogue of rules with their default severity.
+"""The shape of a finding: the columns every rule's findings share, and how they are built.
 
-Every rule is a plain function returning a frame with `FINDING_COLUMNS`. Money is
+Every rule is a plain function returning a frame with `FINDING_COLUMNS`; its name and
+severity come from its `Rule` (`tillvaxt.rules.rule`), the catalogue's order from
+`tillvaxt.rules.catalogue`. Money is
 `difference_ore` (int öre) here and becomes `difference_sek` (exact Decimal) when
 published. Messages are sentences a controller can act on; an organisation number
 only ever appears in them through `tillvaxt.orgnr.display`, so a sole trader's
@@ -9,49 +11,15 @@ personal identity number is masked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from tillvaxt.money import format_swedish
 from tillvaxt.orgnr import display
+from tillvaxt.rules.rule import ERROR, WARNING, Rule
 
-ERROR = "error"
-WARNING = "warning"
-
-# rule -> (default severity, when it fires); the order is the catalogue's in outputs.md.
-RULES: dict[str, tuple[str, str]] = {
-    "unreadable_row": (ERROR, "a raw row cannot be read; it is quarantined, never dropped"),
-    "orphan_payout": (ERROR, "a payout's case number is empty or not in the newest snapshot"),
-    "overpaid_decision": (ERROR, "net payouts on a decision, over all years, exceed the grant"),
-    "payout_after_revocation": (ERROR, "a payout belongs to a revoked decision"),
-    "recipient_mismatch": (ERROR, "a payout's organisation differs from the applicant's"),
-    "instrument_mismatch": (ERROR, "a payout's Insats differs from its decision's"),
-    "invalid_org_number": (ERROR, "an organisation number fails the format or the check digit"),
-    "cap_exceeded": (ERROR, "a decision grants more than its instrument's cap"),
-    "payout_outside_period": (
-        WARNING,
-        "a payout is booked before the decision or outside the period",
-    ),
-    "cofinancing_too_low": (WARNING, "a cheque's own co-financing is below the amount granted"),
-    "possible_duplicate_payment": (
-        WARNING,
-        "two vouchers pay one decision the same amount the same day",
-    ),
-    "unknown_priority": (WARNING, "a decision's Prioritering matches no priority code or name"),
-    "eu_project_unknown": (
-        ERROR,
-        "an EUMED decision names no EU project, or one not in the register",
-    ),
-    "eu_project_mismatch": (
-        WARNING,
-        "the EU project does not cover the county or the decision's period",
-    ),
-    "statistics_withheld": (
-        WARNING,
-        "a statistics table (or one year of it) is withheld whole; the message says why",
-    ),
-}
+__all__ = ["ERROR", "FINDING_COLUMNS", "WARNING", "concat_findings", "empty_findings", "findings"]
 
 FINDING_COLUMNS = [
     "year",
@@ -83,13 +51,13 @@ def empty_findings() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=_DTYPES[c]) for c in FINDING_COLUMNS})
 
 
-def findings(rule: str, records: Iterable[dict]) -> pd.DataFrame:
+def findings(rule: Rule, records: Iterable[dict]) -> pd.DataFrame:
     """Findings of `rule` from records holding the columns other than rule and severity."""
     rows = [
         {
             "year": r.get("year"),
-            "rule": rule,
-            "severity": RULES[rule][0],
+            "rule": rule.name,
+            "severity": rule.severity,
             "voucher_id": r.get("voucher_id"),
             "decision_id": r.get("decision_id"),
             "source_file": r["source_file"],
@@ -109,14 +77,15 @@ def findings(rule: str, records: Iterable[dict]) -> pd.DataFrame:
     return frame
 
 
-def concat_findings(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """All findings in one frame, ordered by year, rule (catalogue order), file and line."""
+def concat_findings(frames: Iterable[pd.DataFrame], order: Sequence[str] = ()) -> pd.DataFrame:
+    """All findings in one frame, ordered by year, rule (in `order`, the catalogue's), file
+    and line; a rule missing from `order` sorts after those in it."""
     parts = [f for f in frames if len(f)]
     if not parts:
         return empty_findings()
     out = pd.concat(parts, ignore_index=True)
-    order = {r: i for i, r in enumerate(RULES)}
-    out["_o"] = out["rule"].map(order).fillna(len(order))
+    rank = {r: i for i, r in enumerate(order)}
+    out["_o"] = out["rule"].map(rank).fillna(len(rank))
     out = out.sort_values(
         ["year", "_o", "source_file", "source_line", "voucher_id"],
         na_position="last",

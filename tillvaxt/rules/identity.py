@@ -14,12 +14,17 @@ import pandas as pd
 from tillvaxt.orgnr import luhn_ok
 from tillvaxt.rules.findings import concat_findings, findings, org
 from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.rule import ERROR, rule
 
 
 def _bad(numbers: pd.Series) -> pd.Series:
     return ~numbers.map(lambda n: luhn_ok(str(n))).astype(bool)
 
 
+@rule(
+    ERROR,
+    "an organisation number on a payout or decision fails the check digit (one of the wrong format is quarantined and reported as `unreadable_row`)",
+)
 def invalid_org_number(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Payouts and authoritative decisions whose organisation number fails the check digit."""
     pay = payouts[_bad(payouts["org_number"])] if len(payouts) else payouts
@@ -51,5 +56,5 @@ def invalid_org_number(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Dat
         for d in dec.to_dict("records")
     ]
     return concat_findings(
-        [findings("invalid_org_number", pay_records), findings("invalid_org_number", dec_records)]
+        [findings(invalid_org_number, pay_records), findings(invalid_org_number, dec_records)]
     )

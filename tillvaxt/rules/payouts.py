@@ -8,10 +8,13 @@ decision, so the revocation and period rules look at money going out only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from tillvaxt.rules.findings import findings, kr, org, where
 from tillvaxt.rules.matching import with_decision
+from tillvaxt.rules.rule import ERROR, WARNING, Rule, rule
 
 REVOKED = "Återkallad"
 
@@ -28,6 +31,15 @@ def _base(p: pd.Series) -> dict:
     }
 
 
+def _each(which: Rule, hit: pd.DataFrame, message: Callable[[dict], str]) -> pd.DataFrame:
+    """One finding of `which` per payout row of `hit`, with its message."""
+    return findings(which, [_base(p) | {"message": message(p)} for p in hit.to_dict("records")])
+
+
+@rule(
+    ERROR,
+    "a payout's `Diarienummer` is empty or not in the authoritative (newest) decision snapshot",
+)
 def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout with no case number, or one the authoritative snapshot does not hold."""
     joined = with_decision(payouts, decisions)
@@ -45,58 +57,69 @@ def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFram
                 f"{p['booking_date']:%Y-%m-%d} {why}: no decision allows it."
             }
         )
-    return findings("orphan_payout", records)
+    return findings(orphan_payout, records)
 
 
+@rule(ERROR, "money is paid out (amount > 0) on a decision whose status is `Återkallad`")
 def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out (amount > 0) on a decision the register shows as revoked."""
     joined = with_decision(payouts, decisions)
     hit = joined[joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)]
-    records = [
-        _base(p)
-        | {
-            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
+    return _each(
+        payout_after_revocation,
+        hit,
+        lambda p: (
+            f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
             f"{p['booking_date']:%Y-%m-%d} belongs to decision {p['decision_id']}, which is "
             "revoked (Återkallad): the money should be recovered."
-        }
-        for p in hit.to_dict("records")
-    ]
-    return findings("payout_after_revocation", records)
+        ),
+    )
 
 
+@rule(ERROR, "a payout's organisation differs from its decision's applicant")
 def recipient_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout to another organisation than the decision's applicant (normalised numbers)."""
-    joined = with_decision(payouts, decisions)
-    hit = joined[joined["matched"] & (joined["org_number"] != joined["org_number_dec"])]
-    records = [
-        _base(p)
-        | {
-            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} went to organisation "
-            f"{org(p['org_number'])}, but decision {p['decision_id']} was granted to "
-            f"{org(p['org_number_dec'])}."
-        }
-        for p in hit.to_dict("records")
-    ]
-    return findings("recipient_mismatch", records)
+    return _mismatch(recipient_mismatch, payouts, decisions, "org_number", _other_recipient)
 
 
+@rule(ERROR, "a payout's `Insats` differs from its decision's")
 def instrument_mismatch(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout booked under another instrument (Insats) than its decision's."""
+    return _mismatch(instrument_mismatch, payouts, decisions, "instrument", _other_instrument)
+
+
+def _other_recipient(p: dict) -> str:
+    return (
+        f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} went to organisation "
+        f"{org(p['org_number'])}, but decision {p['decision_id']} was granted to "
+        f"{org(p['org_number_dec'])}."
+    )
+
+
+def _other_instrument(p: dict) -> str:
+    return (
+        f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} is booked under "
+        f"Insats {p['instrument']}, but decision {p['decision_id']} is a "
+        f"{p['instrument_dec']} decision, so the usage table counts it under the "
+        "wrong instrument."
+    )
+
+
+def _mismatch(
+    which: Rule,
+    payouts: pd.DataFrame,
+    decisions: pd.DataFrame,
+    column: str,
+    message: Callable[[dict], str],
+) -> pd.DataFrame:
+    """Payouts on a known decision whose `column` differs from the decision's."""
     joined = with_decision(payouts, decisions)
-    hit = joined[joined["matched"] & (joined["instrument"] != joined["instrument_dec"])]
-    records = [
-        _base(p)
-        | {
-            "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} is booked under "
-            f"Insats {p['instrument']}, but decision {p['decision_id']} is a "
-            f"{p['instrument_dec']} decision, so the usage table counts it under the wrong "
-            "instrument."
-        }
-        for p in hit.to_dict("records")
-    ]
-    return findings("instrument_mismatch", records)
+    return _each(
+        which, joined[joined["matched"] & (joined[column] != joined[f"{column}_dec"])], message
+    )
 
 
+@rule(WARNING, "money is paid out before the decision date or outside the project period")
 def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out before the decision date, or outside Projektstart–Projektslut."""
     joined = with_decision(payouts, decisions)
@@ -124,9 +147,10 @@ def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.
                 f"{p['booking_date']:%Y-%m-%d}, {why}."
             }
         )
-    return findings("payout_outside_period", records)
+    return findings(payout_outside_period, records)
 
 
+@rule(WARNING, "two different vouchers pay the same decision the same amount on the same day")
 def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
     """Different vouchers paying one decision the same amount on the same day.
 
@@ -149,4 +173,4 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
                     "check that it was not paid twice."
                 }
             )
-    return findings("possible_duplicate_payment", records)
+    return findings(possible_duplicate_payment, records)

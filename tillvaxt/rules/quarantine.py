@@ -13,8 +13,13 @@ from __future__ import annotations
 import pandas as pd
 
 from tillvaxt.rules.findings import findings, where
+from tillvaxt.rules.rule import ERROR, rule
 
 
+@rule(
+    ERROR,
+    "a raw row cannot be read (bad amount, bad date, missing required value, malformed organisation number); the row is quarantined, never silently dropped. A year missing from an appropriation file (quarantine rule `missing_year`) is reported here too",
+)
 def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
     """One error per quarantined row of any source."""
     records = [
@@ -26,7 +31,7 @@ def unreadable_row(quarantine: pd.DataFrame) -> pd.DataFrame:
         }
         for q in quarantine.to_dict("records")
     ]
-    return findings("unreadable_row", records)
+    return findings(unreadable_row, records)
 
 
 def _message(q: dict) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tillvaxt.rules.findings import empty_findings, findings
+from tillvaxt.rules.withheld import statistics_withheld
 from tillvaxt.statistics.disclosure import (
     WITHHELD,
     DisclosureRules,
@@ -29,7 +30,7 @@ from tillvaxt.statistics.support import PUBLIC_COLUMNS, support_by_group
 from tillvaxt.statistics.survey import COLUMNS as SURVEY_COLUMNS
 from tillvaxt.statistics.survey import lonely_strata, survey_estimates
 
-RULE = "statistics_withheld"
+RULE = statistics_withheld.name
 # Digits that could be an organisation or personal identity number never reach a message.
 _ID = re.compile(r"\d{6}-?\d{4}|\d{8}-?\d{4}")
 
@@ -56,7 +57,7 @@ def _findings(table: str, withheld: dict[int | None, str]) -> pd.DataFrame:
     if not withheld:
         return empty_findings()
     return findings(
-        RULE,
+        statistics_withheld,
         [
             {
                 "year": year,

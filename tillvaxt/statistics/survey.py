@@ -108,7 +108,7 @@ def lonely_strata(survey: pd.DataFrame) -> list[str]:
             counts = yr.loc[yr[col].notna(), "stratum"].astype("str").value_counts()
             single = sorted(counts[counts == 1].index)
             if single:
-                # A stratum id is free text from the provider: it may hold anything.
+                # A stratum label is free text from the file: it may quote a personal number.
                 out.append(
                     scrub(
                         f"{int(year)} {col}: stratum {', '.join(single)} has one respondent; "
