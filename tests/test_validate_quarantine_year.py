@@ -87,3 +87,11 @@ def test_a_date_in_another_format_still_gives_its_year(tmp_path: Path) -> None:
     )
     assert list(v.quarantine["year"]) == [2017, 2017]
     assert not v.quarantine["reason"].str.contains("cannot be found").any()
+
+
+def test_a_date_written_without_separators_keeps_its_year(tmp_path: Path) -> None:
+    """Found by the generated trees (seed 100079): `20200105` marked the file's first year."""
+    v = _validate(tmp_path, [_row("V1", "2019-05-01"), _row("V2", "20200105")])
+    assert list(v.quarantine["year"]) == [2020]
+    r = reconcile_appropriations(_allocations(2019, 2020), v.valid, v.quarantine)
+    assert list(r["status"]) == ["ok", "incomplete"]

@@ -108,6 +108,12 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
 _DATE_IN_TEXT = r"(?<!\d)((?:19|20)\d{2})-\d{2}-\d{2}(?!\d)"
 
 
+# A year standing on its own in a date's text (`2017-13-01`, `1/3/2017`), or leading a
+# date written without separators (`20170105`).
+_YEAR_IN_DATE = r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])"
+_YEAR_OF_COMPACT_DATE = r"^((?:19|20)[0-9]{2})[0-9]{4}$"
+
+
 def _quarantine_years(
     raw: pd.DataFrame,
     typed: pd.DataFrame,
@@ -118,7 +124,8 @@ def _quarantine_years(
     """The budget year and appropriation each unreadable row may change, and its reasons.
 
     A quarantined row must make its year `incomplete`, so its year is looked for hard:
-    its booking date; else a year standing in its date text (`2017-13-01`, `1/3/2017`); else,
+    its booking date; else a year standing in its date text (`2017-13-01`, `1/3/2017`,
+    `20170105`); else,
     for a record whose fields do not line up, a date anywhere in the line (a payout row
     holds one date, its booking date). Such a record's `Anslag` cannot be trusted, so
     it may be any appropriation's. When no year is found, the row counts against the
@@ -127,8 +134,10 @@ def _quarantine_years(
     they are few, the export may be large.
     """
     date_text = raw.loc[bad, "Bokföringsdatum"].astype("string").str.strip()
-    year = typed.loc[bad, "year"].fillna(
-        date_text.str.extract(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")[0].astype("Int64")
+    year = (
+        typed.loc[bad, "year"]
+        .fillna(date_text.str.extract(_YEAR_IN_DATE)[0].astype("Int64"))
+        .fillna(date_text.str.extract(_YEAR_OF_COMPACT_DATE)[0].astype("Int64"))
     )
     misaligned = raw.loc[bad, ERROR_COL].astype("string").fillna("") != ""
     appropriation = typed.loc[bad, "appropriation"].astype("object").mask(misaligned, None)
