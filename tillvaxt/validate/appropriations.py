@@ -34,6 +34,14 @@ class ValidatedAppropriations(Validated):
     # Quarantine records that stand for no raw row: a year missing between two on file.
     missing_years: int = 0
 
+    @property
+    def merged(self) -> int:
+        return self.duplicates_merged
+
+    @property
+    def not_rows(self) -> int:
+        return self.missing_years
+
 
 def read_appropriations(raw_dir: Path) -> pd.DataFrame:
     """Every appropriation file as text."""

@@ -46,6 +46,11 @@ class ValidatedPayouts(Validated):
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     duplicates_merged: int = 0
 
+    @property
+    def merged(self) -> int:
+        """Identical repeats merged, and the rows of conflicting vouchers set aside."""
+        return self.duplicates_merged + len(self.conflicts)
+
 
 def read_payouts(raw_dir: Path) -> pd.DataFrame:
     """Every payout export as text."""

@@ -35,6 +35,16 @@ class Validated:
     quarantine: pd.DataFrame
     rows_read: int
 
+    @property
+    def merged(self) -> int:
+        """Raw rows accounted for without a row of their own (repeats merged, superseded)."""
+        return 0
+
+    @property
+    def not_rows(self) -> int:
+        """Quarantine records that stand for no raw row (e.g. a missing year)."""
+        return 0
+
 
 def empty_quarantine() -> pd.DataFrame:
     """A quarantine frame with no rows and the right columns."""

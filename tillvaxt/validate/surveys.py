@@ -43,12 +43,20 @@ class ValidatedProfiles(Validated):
 
     superseded: int = 0
 
+    @property
+    def merged(self) -> int:
+        return self.superseded
+
 
 @dataclass
 class ValidatedSurvey(Validated):
     """Survey respondents, plus identical repeats merged across overlapping files."""
 
     duplicates_merged: int = 0
+
+    @property
+    def merged(self) -> int:
+        return self.duplicates_merged
 
 
 def read_profiles(raw_dir: Path) -> pd.DataFrame:
