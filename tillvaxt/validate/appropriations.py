@@ -13,7 +13,7 @@ from schemas.appropriations import Appropriations
 from tillvaxt.errors import InputError
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantine_rows, quarantined
 
 REQUIRED = ["År", "Anslag", "Tilldelat belopp", "Anslagskredit"]
 OPTIONAL = ["Högsta anslagssparande"]
@@ -77,15 +77,13 @@ def validate_appropriations(raw: pd.DataFrame) -> ValidatedAppropriations:
     good = typed[~bad].astype(
         {"year": "int64", "allocated_ore": "int64", "credit_limit_ore": "int64"}
     )
-    more = schema_failures(good, Appropriations, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
+    bad = model_verdict(errors, good, Appropriations, RAW_NAMES, raw)
     years, codes = _quarantine_year_and_code(raw, typed, bad)
-    quarantine = quarantine_rows(
+    quarantine = quarantined(
         "appropriations",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=years,
         appropriations=codes,
     )

@@ -13,7 +13,7 @@ from tillvaxt.money import check_total
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
 REQUIRED = [
     "Diarienummer",
@@ -146,14 +146,12 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     )
     bad = errors != ""
     good = typed[~bad].astype({"granted_ore": "int64", "cofinancing_ore": "int64"})
-    more = schema_failures(good, Decisions, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
+    bad = model_verdict(errors, good, Decisions, RAW_NAMES, raw)
+    quarantine = quarantined(
         "decisions",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=ddate.dt.year.astype("Int64").fillna(
             raw["Beslutsdatum"]
             .astype("string")

@@ -27,7 +27,7 @@ from tillvaxt.rawfiles import (
 )
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows
+from tillvaxt.validate.quarantine import Validated, quarantined
 
 REQUIRED = ["ärende-id", "projekt_starttid", "projekt_sluttid", "län"]
 OPTIONAL = [
@@ -130,9 +130,7 @@ def validate_eu_projects(raw: pd.DataFrame) -> Validated:
     )
     errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
     bad = errors != ""
-    quarantine = quarantine_rows(
-        "eu_projects", typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad]
-    )
+    quarantine = quarantined("eu_projects", typed, errors, bad)
     valid = typed[~bad].astype({"granted_ore": "int64"}).reset_index(drop=True)
     return Validated(valid=valid[COLUMNS], quarantine=quarantine, rows_read=len(raw))
 

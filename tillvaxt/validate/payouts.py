@@ -12,7 +12,7 @@ from tillvaxt.money import check_total
 from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
 REQUIRED = [
     "Verifikationsnummer",
@@ -86,15 +86,13 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
     errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7)
     bad = errors != ""
     good = typed[~bad].astype({"year": "int64", "amount_ore": "int64"})
-    more = schema_failures(good, Payouts, {**RAW_NAMES, "year": "Bokföringsdatum"}, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
+    bad = model_verdict(errors, good, Payouts, {**RAW_NAMES, "year": "Bokföringsdatum"}, raw)
     year, approp_of_bad, errors = _quarantine_years(raw, typed, bad, errors, good.index)
-    quarantine = quarantine_rows(
+    quarantine = quarantined(
         "payouts",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=year,
         appropriations=approp_of_bad,
     )

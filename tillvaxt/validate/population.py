@@ -14,7 +14,7 @@ from schemas.population import Population
 from tillvaxt.groups import DIMENSIONS
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 from tillvaxt.validate.surveys import RAW_NAMES, category
 
 POPULATION_DIMS = ["kon", "bakgrund", "utbildning", "aldersgrupp"]
@@ -51,14 +51,12 @@ def validate_population(raw: pd.DataFrame) -> Validated:
     )
     errors = fields.row_errors(raw[ERROR_COL], e1, e2, *errs)
     good = typed[errors == ""].astype({"year": "int64", "count": "int64"})
-    more = schema_failures(good, Population, {**RAW_NAMES, "count": "Antal"}, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
+    bad = model_verdict(errors, good, Population, {**RAW_NAMES, "count": "Antal"}, raw)
+    quarantine = quarantined(
         "population",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=typed.loc[bad, "year"],
     )
     valid = good[~bad[good.index]].reset_index(drop=True)

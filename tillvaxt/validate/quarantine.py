@@ -15,6 +15,7 @@ from pandera.errors import SchemaErrors
 
 from tillvaxt.money import format_swedish
 from tillvaxt.orgnr import scrub
+from tillvaxt.validate.fields import join_errors
 
 QUARANTINE_COLUMNS = [
     "source",
@@ -190,3 +191,36 @@ def check_sentence(column: pa.Column, number: int, col: str) -> str:
     if name == "unique":
         return "must appear only once"
     return f"must pass the check {check.name}"
+
+
+def model_verdict(
+    errors: pd.Series,
+    checked: pd.DataFrame,
+    model: type[pa.DataFrameModel],
+    raw_names: dict[str, str],
+    raw: pd.DataFrame,
+) -> pd.Series:
+    """The second gate: the model's failures on `checked` (the rows the field parsers let
+    through) added to `errors` in place; returns which rows are to be quarantined."""
+    more = schema_failures(checked, model, raw_names, raw)
+    errors[more.index] = join_errors(errors[more.index], more)
+    return errors != ""
+
+
+def quarantined(
+    source: str,
+    typed: pd.DataFrame,
+    errors: pd.Series,
+    bad: pd.Series,
+    years: pd.Series | None = None,
+    appropriations: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The quarantine records of the `bad` rows of a typed frame, with file, line and reasons."""
+    return quarantine_rows(
+        source,
+        typed.loc[bad, "source_file"],
+        typed.loc[bad, "source_line"],
+        errors[bad],
+        years=years,
+        appropriations=appropriations,
+    )

@@ -16,7 +16,7 @@ from schemas.surveys import PopulationSurvey, RecipientProfiles
 from tillvaxt.groups import CATEGORIES, DIMENSIONS
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
 # Internal column → the name in the file, so a rejected row's reason names the file's column.
 RAW_NAMES = {
@@ -146,12 +146,8 @@ def validate_profiles(raw: pd.DataFrame) -> ValidatedProfiles:
     latest = good.sort_values(["source_file", "source_line"], kind="stable").drop_duplicates(
         subset=["org_number"], keep="last"
     )
-    more = schema_failures(latest, RecipientProfiles, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
-        "surveys", typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad]
-    )
+    bad = model_verdict(errors, latest, RecipientProfiles, RAW_NAMES, raw)
+    quarantine = quarantined("surveys", typed, errors, bad)
     valid = latest[~bad[latest.index]].sort_values("org_number").reset_index(drop=True)
     return ValidatedProfiles(
         valid=valid,
@@ -210,14 +206,12 @@ def validate_survey(raw: pd.DataFrame) -> ValidatedSurvey:
                 f"'{row['respondent_id']}' already on line {f['source_line']} of {f['source_file']}"
             )
         distinct = distinct[~again]
-    more = schema_failures(distinct, PopulationSurvey, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
+    bad = model_verdict(errors, distinct, PopulationSurvey, RAW_NAMES, raw)
+    quarantine = quarantined(
         "surveys",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=typed.loc[bad, "year"],
     )
     valid = distinct[~bad[distinct.index]]
