@@ -10,20 +10,16 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.appropriations import Appropriations
+from schemas.raw import optional_headers, raw_names, required_headers
 from tillvaxt.errors import InputError
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantine_rows, quarantined
 
-REQUIRED = ["År", "Anslag", "Tilldelat belopp", "Anslagskredit"]
-OPTIONAL = ["Högsta anslagssparande"]
-RAW_NAMES = {
-    "year": "År",
-    "appropriation": "Anslag",
-    "allocated_ore": "Tilldelat belopp",
-    "credit_limit_ore": "Anslagskredit",
-    "max_savings_ore": "Högsta anslagssparande",
-}
+# The raw headers, from the model's field metadata (schemas/raw.py).
+REQUIRED = required_headers(Appropriations)
+OPTIONAL = optional_headers(Appropriations)
+RAW_NAMES = raw_names(Appropriations)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.decisions import Decisions
+from schemas.raw import optional_headers, raw_names, required_headers
 from tillvaxt.errors import InputError
 from tillvaxt.money import check_total
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
@@ -15,36 +16,10 @@ from tillvaxt.region import Region
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
-REQUIRED = [
-    "Diarienummer",
-    "Beslutsdatum",
-    "Insats",
-    "Organisationsnummer",
-    "Sökande",
-    "Projektnamn",
-    "Beviljat belopp",
-    "Medfinansiering",
-    "Projektstart",
-    "Projektslut",
-    "Prioritering",
-    "Status",
-]
-OPTIONAL = ["EU-ärende"]
-RAW_NAMES = {
-    "decision_id": "Diarienummer",
-    "decision_date": "Beslutsdatum",
-    "instrument": "Insats",
-    "org_number": "Organisationsnummer",
-    "applicant_name": "Sökande",
-    "project_name": "Projektnamn",
-    "granted_ore": "Beviljat belopp",
-    "cofinancing_ore": "Medfinansiering",
-    "project_start": "Projektstart",
-    "project_end": "Projektslut",
-    "priority_text": "Prioritering",
-    "status": "Status",
-    "eu_case_id": "EU-ärende",
-}
+# The raw headers, from the model's field metadata (schemas/raw.py).
+REQUIRED = required_headers(Decisions)
+OPTIONAL = optional_headers(Decisions)
+RAW_NAMES = raw_names(Decisions)
 _SNAPSHOT_NAME = re.compile(r"beslut_(\d{8})\.(csv|xlsx)$", re.IGNORECASE)
 
 

@@ -8,34 +8,16 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.payouts import Payouts
+from schemas.raw import raw_names, required_headers
 from tillvaxt.money import check_total
 from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
-REQUIRED = [
-    "Verifikationsnummer",
-    "Bokföringsdatum",
-    "Diarienummer",
-    "Organisationsnummer",
-    "Mottagare",
-    "Insats",
-    "Belopp",
-    "Anslag",
-    "Kommun",
-]
-RAW_NAMES = {
-    "voucher_id": "Verifikationsnummer",
-    "booking_date": "Bokföringsdatum",
-    "decision_id": "Diarienummer",
-    "org_number": "Organisationsnummer",
-    "recipient_name": "Mottagare",
-    "instrument": "Insats",
-    "amount_ore": "Belopp",
-    "appropriation": "Anslag",
-    "municipality_code": "Kommun",
-}
+# The raw headers, from the model's field metadata (schemas/raw.py).
+REQUIRED = required_headers(Payouts)
+RAW_NAMES = raw_names(Payouts)
 CONTENT = [c for c in RAW_NAMES if c != "recipient_name"] + ["recipient_name"]
 
 
