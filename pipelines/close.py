@@ -7,11 +7,11 @@ figures frozen are exactly the figures the report was written from.
 from dagster import (
     Config,
     Failure,
+    GraphDefinition,
     JobDefinition,
     OpExecutionContext,
     PartitionsDefinition,
     in_process_executor,
-    job,
     op,
 )
 
@@ -64,28 +64,22 @@ def reopen(context: OpExecutionContext, config: YearConfig, settings: TillvaxtSe
     context.log.info(f"reopened {config.year}")
 
 
+CLOSE_DESCRIPTIONS = {
+    CERTIFY_JOB: "Certify a year (run config: ops.certify.config.year). Its published figures are frozen; later changes become restatements.",
+    REOPEN_JOB: "Reopen a certified year (run config: ops.reopen.config.year). Explicit and logged in certification_log.",
+}
+
+
 def close_jobs(regions: PartitionsDefinition | None) -> list[JobDefinition]:
     """`certify_year` and `reopen_year`; with regions partitioned, so a run acts on one region."""
-
-    @job(
-        name=CERTIFY_JOB,
-        executor_def=in_process_executor,
-        partitions_def=regions,
-        description="Certify a year (run config: ops.certify.config.year). Its published figures are frozen; later changes become restatements.",
-    )
-    def certify_year_job() -> None:
-        certify()
-
-    @job(
-        name=REOPEN_JOB,
-        executor_def=in_process_executor,
-        partitions_def=regions,
-        description="Reopen a certified year (run config: ops.reopen.config.year). Explicit and logged in certification_log.",
-    )
-    def reopen_year_job() -> None:
-        reopen()
-
-    return [certify_year_job, reopen_year_job]
+    return [
+        GraphDefinition(name=name, node_defs=[step]).to_job(
+            executor_def=in_process_executor,
+            partitions_def=regions,
+            description=CLOSE_DESCRIPTIONS[name],
+        )
+        for name, step in ((CERTIFY_JOB, certify), (REOPEN_JOB, reopen))
+    ]
 
 
 def year_run_config(job_name: str, year: int) -> dict:

@@ -51,29 +51,30 @@ def pipeline_jobs(
     parallel_executor: ExecutorDefinition = LOCAL_EXECUTOR,
 ) -> list[UnresolvedAssetJobDefinition]:
     """The pipeline job; with regions also the parallel one. The last is the one to schedule."""
-    jobs = [
-        define_asset_job(
+    variants = [
+        (
             PIPELINE_JOB,
-            selection=AssetSelection.all(),
-            partitions_def=regions,
-            executor_def=in_process_executor,
-            run_tags=RUN_TAGS,
-            description="Ingest, validate, reconcile and publish everything under the raw directory.",
+            in_process_executor,
+            "Ingest, validate, reconcile and publish everything under the raw directory.",
         )
     ]
     if regions is not None:
-        jobs.append(
-            define_asset_job(
+        variants.append(
+            (
                 NATIONAL_JOB,
-                selection=AssetSelection.all(),
-                partitions_def=regions,
-                executor_def=parallel_executor,
-                run_tags=RUN_TAGS,
-                description=(
-                    "Ingest, validate, reconcile and publish one region (partition) of the "
-                    "national root, its steps in parallel. A backfill over all partitions "
-                    "runs every region."
-                ),
+                parallel_executor,
+                "Ingest, validate, reconcile and publish one region (partition) of the national "
+                "root, its steps in parallel. A backfill over all partitions runs every region.",
             )
         )
-    return jobs
+    return [
+        define_asset_job(
+            name,
+            selection=AssetSelection.all(),
+            partitions_def=regions,
+            executor_def=executor,
+            run_tags=RUN_TAGS,
+            description=description,
+        )
+        for name, executor, description in variants
+    ]
