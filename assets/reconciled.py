@@ -10,6 +10,8 @@ per rule, and the run carries on to publish them. What *does* block is a
 conflicting vouchers stop it, nothing after it is computed or published either.
 """
 
+from collections.abc import Callable
+
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -37,6 +39,32 @@ from tillvaxt.rules.findings import ERROR, concat_findings
 from tillvaxt.rules.matching import with_decision
 from tillvaxt.validate.payouts import conflict_message
 from tillvaxt.validate.quarantine import empty_quarantine
+
+
+def after_the_chain(description: str, **kwargs) -> Callable:
+    """An asset computed after `appropriation_reconciliation` (a dependency for order
+    only), so that conflicting vouchers, which stop the chain, stop it too."""
+    return asset(
+        deps=["appropriation_reconciliation"], kinds={"pandas"}, description=description, **kwargs
+    )
+
+
+def with_table_metadata(
+    context: AssetExecutionContext,
+    table: pd.DataFrame,
+    shown: pd.DataFrame | None = None,
+    rows: int = 12,
+    paid: bool = True,
+) -> pd.DataFrame:
+    """The table, with its row count, paid total and a masked preview (of `shown`) as metadata."""
+    context.add_output_metadata(
+        {
+            "rows": len(table),
+            **({"paid_total": money(table["paid_ore"].sum())} if paid else {}),
+            "preview": preview(table if shown is None else shown, rows),
+        }
+    )
+    return table
 
 
 @asset(
@@ -93,9 +121,7 @@ def appropriation_reconciliation(
     return table
 
 
-@asset(
-    deps=["appropriation_reconciliation"],
-    kinds={"pandas"},
+@after_the_chain(
     description="Net amount paid per year, appropriation and instrument: the report's table 'Användning av anslag 1:1 (Kr)'.",
 )
 def appropriation_usage(
@@ -103,20 +129,10 @@ def appropriation_usage(
     payouts: pd.DataFrame,
     appropriations: pd.DataFrame,
 ) -> pd.DataFrame:
-    table = usage_table(payouts, appropriations)
-    context.add_output_metadata(
-        {
-            "rows": len(table),
-            "paid_total": money(table["paid_ore"].sum()),
-            "preview": preview(table, 12),
-        }
-    )
-    return table
+    return with_table_metadata(context, usage_table(payouts, appropriations))
 
 
-@asset(
-    deps=["appropriation_reconciliation"],
-    kinds={"pandas"},
+@after_the_chain(
     description="Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
 )
 def recipients_by_instrument(
@@ -126,15 +142,10 @@ def recipients_by_instrument(
     settings: TillvaxtSettings,
 ) -> pd.DataFrame:
     table = recipients_table(payouts, decisions, settings.region())
-    context.add_output_metadata(
-        {"rows": len(table), "preview": preview(table[table["municipality"] == "Totalt"], 12)}
-    )
-    return table
+    return with_table_metadata(context, table, table[table["municipality"] == "Totalt"], paid=False)
 
 
-@asset(
-    deps=["appropriation_reconciliation"],
-    kinds={"pandas"},
+@after_the_chain(
     description="Decisions, granted and paid per year × national priority × strategic choice × priority (decisions by decision date, payments by booking date).",
 )
 def support_by_priority(
@@ -145,23 +156,14 @@ def support_by_priority(
     settings: TillvaxtSettings,
 ) -> pd.DataFrame:
     table = priority_table(decisions, payouts, appropriations, settings.region())
-    context.add_output_metadata(
-        {
-            "rows": len(table),
-            "paid_total": money(table["paid_ore"].sum()),
-            "preview": preview(table[table["paid_ore"] != 0], 12),
-        }
-    )
-    return table
+    return with_table_metadata(context, table, table[table["paid_ore"] != 0])
 
 
 def _severity(rule: str) -> AssetCheckSeverity:
     return AssetCheckSeverity.ERROR if RULES[rule][0] == ERROR else AssetCheckSeverity.WARN
 
 
-@asset(
-    deps=["appropriation_reconciliation"],
-    kinds={"pandas"},
+@after_the_chain(
     description="Every finding of the payout and decision rules (and every unreadable row), with year, rule, severity, voucher, decision, source file and line, difference and a message.",
     check_specs=[
         AssetCheckSpec(
@@ -220,9 +222,7 @@ def payout_exceptions(
         )
 
 
-@asset(
-    deps=["appropriation_reconciliation"],
-    kinds={"pandas"},
+@after_the_chain(
     description="Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",
     check_specs=[
         AssetCheckSpec(
