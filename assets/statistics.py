@@ -49,17 +49,21 @@ WITHHELD_DESCRIPTION = (
 )
 
 
+def with_withheld(name: str, description: str) -> dict[str, AssetOut]:
+    """A statistics table and its `statistics_withheld` findings (`<stem>_withheld`)."""
+    stem = name.split("_")[0]
+    return {
+        name: AssetOut(kinds={"pandas"}, description=description),
+        f"{stem}_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
+    }
+
+
 @multi_asset(
-    outs={
-        "support_cells": AssetOut(
-            kinds={"pandas"},
-            description=(
-                "Every cell of the linked support tables with its true values, primary and "
-                "secondary suppression and the reason; internal, never published."
-            ),
-        ),
-        "support_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
-    },
+    outs=with_withheld(
+        "support_cells",
+        "Every cell of the linked support tables with its true values, primary and "
+        "secondary suppression and the reason; internal, never published.",
+    ),
     check_specs=[
         AssetCheckSpec(
             "disclosure_audit",
@@ -138,16 +142,11 @@ def support_by_group(context: AssetExecutionContext, support_cells: pd.DataFrame
 
 
 @multi_asset(
-    outs={
-        "survey_estimates": AssetOut(
-            kinds={"pandas"},
-            description=(
-                "Weighted survey proportions per indicator, year and group with design-based "
-                "95 % intervals (domain degrees of freedom, Korn–Graubard at 0 and 1)."
-            ),
-        ),
-        "survey_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
-    },
+    outs=with_withheld(
+        "survey_estimates",
+        "Weighted survey proportions per indicator, year and group with design-based "
+        "95 % intervals (domain degrees of freedom, Korn–Graubard at 0 and 1).",
+    ),
 )
 def survey_estimates(context: AssetExecutionContext, config: SurveyConfig, survey: pd.DataFrame):
     result = guarded_survey(survey, config.min_answers)

@@ -208,19 +208,10 @@ def model_verdict(
 
 
 def quarantined(
-    source: str,
-    typed: pd.DataFrame,
-    errors: pd.Series,
-    bad: pd.Series,
-    years: pd.Series | None = None,
-    appropriations: pd.Series | None = None,
+    source: str, typed: pd.DataFrame, errors: pd.Series, bad: pd.Series, **where: pd.Series
 ) -> pd.DataFrame:
-    """The quarantine records of the `bad` rows of a typed frame, with file, line and reasons."""
+    """The quarantine records of the `bad` rows of a typed frame, with file, line and
+    reasons (`where`: the years and appropriations, as `quarantine_rows` takes them)."""
     return quarantine_rows(
-        source,
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
-        years=years,
-        appropriations=appropriations,
+        source, typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad], **where
     )
