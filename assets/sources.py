@@ -1,8 +1,8 @@
 """The sources, as data: one declaration each, from which the raw asset, the validated
 and quarantine outputs, the `nothing_lost` check and the quarantine union are made.
 
-A new source is one more `Source` here (its reader and validator are plain functions
-in `tillvaxt.validate`); `assets/raw.py` and `assets/validated.py` build its assets,
+A new source is one more `Source` here (its files, reader and validator are declared
+in `tillvaxt.validate`, its raw headers in its pandera model's field metadata); `assets/raw.py` and `assets/validated.py` build its assets,
 and `quarantine` (assets/reconciled.py) picks up its unreadable rows, by construction.
 """
 
@@ -16,6 +16,8 @@ import pandas as pd
 
 from assets._meta import money
 from assets.resources import TillvaxtSettings
+from tillvaxt.rawfiles import SourceFiles
+from tillvaxt.validate import appropriations, decisions, eu_projects, payouts, population, surveys
 from tillvaxt.validate.appropriations import read_appropriations, validate_appropriations
 from tillvaxt.validate.decisions import read_decisions, validate_decisions
 from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
@@ -37,6 +39,8 @@ class Source:
     """One raw source: how it is read, validated and described."""
 
     name: str
+    # Its folder, file patterns and required headers (from the model's raw metadata).
+    files: SourceFiles
     read: Callable[[Path], pd.DataFrame]
     validate: Callable[[pd.DataFrame], Validated]
     kinds: frozenset[str]
@@ -68,6 +72,7 @@ def _decision_metadata(v: Validated) -> dict:
 SOURCES: tuple[Source, ...] = (
     Source(
         "appropriations",
+        appropriations.FILES,
         read_appropriations,
         validate_appropriations,
         frozenset({"csv"}),
@@ -78,6 +83,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "payouts",
+        payouts.FILES,
         read_payouts,
         validate_payouts,
         frozenset({"csv"}),
@@ -92,6 +98,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "decisions",
+        decisions.FILES,
         read_decisions,
         validate_decisions,
         frozenset({"csv", "excel"}),
@@ -102,6 +109,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "eu_projects",
+        eu_projects.FILES,
         read_eu_projects,
         validate_eu_projects,
         frozenset({"csv"}),
@@ -110,6 +118,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "profiles",
+        surveys.PROFILE_FILES,
         read_profiles,
         validate_profiles,
         frozenset({"csv"}),
@@ -120,6 +129,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "survey",
+        surveys.SURVEY_FILES,
         read_survey,
         validate_survey,
         frozenset({"csv"}),
@@ -129,6 +139,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "population",
+        population.FILES,
         read_population,
         validate_population,
         frozenset({"csv"}),

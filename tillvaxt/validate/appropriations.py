@@ -12,7 +12,7 @@ import pandas as pd
 from schemas.appropriations import Appropriations
 from schemas.raw import optional_headers, raw_names, required_headers
 from tillvaxt.errors import InputError
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, SourceFiles
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantine_rows, quarantined
 
@@ -20,6 +20,7 @@ from tillvaxt.validate.quarantine import Validated, model_verdict, quarantine_ro
 REQUIRED = required_headers(Appropriations)
 OPTIONAL = optional_headers(Appropriations)
 RAW_NAMES = raw_names(Appropriations)
+FILES = SourceFiles("appropriations", tuple(REQUIRED), must_exist=True)
 
 
 @dataclass
@@ -41,7 +42,7 @@ class ValidatedAppropriations(Validated):
 
 def read_appropriations(raw_dir: Path) -> pd.DataFrame:
     """Every appropriation file as text."""
-    return read_source_dir(raw_dir / "appropriations", raw_dir, REQUIRED, must_exist=True)
+    return FILES.read(raw_dir)
 
 
 def validate_appropriations(raw: pd.DataFrame) -> ValidatedAppropriations:

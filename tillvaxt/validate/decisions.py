@@ -11,7 +11,7 @@ from schemas.decisions import Decisions
 from schemas.raw import optional_headers, raw_names, required_headers
 from tillvaxt.errors import InputError
 from tillvaxt.money import check_total
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, SourceFiles
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
@@ -20,14 +20,13 @@ from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 REQUIRED = required_headers(Decisions)
 OPTIONAL = optional_headers(Decisions)
 RAW_NAMES = raw_names(Decisions)
+FILES = SourceFiles("decisions", tuple(REQUIRED), ("*.csv", "*.xlsx"), must_exist=True)
 _SNAPSHOT_NAME = re.compile(r"beslut_(\d{8})\.(csv|xlsx)$", re.IGNORECASE)
 
 
 def read_decisions(raw_dir: Path) -> pd.DataFrame:
     """Every decision snapshot (CSV and XLSX) as text."""
-    return read_source_dir(
-        raw_dir / "decisions", raw_dir, REQUIRED, patterns=("*.csv", "*.xlsx"), must_exist=True
-    )
+    return FILES.read(raw_dir)
 
 
 def snapshot_date(label: str) -> pd.Timestamp:

@@ -21,6 +21,7 @@ from tillvaxt.rawfiles import (
     ERROR_COL,
     FILE_COL,
     LINE_COL,
+    SourceFiles,
     counts_as_input,
     decode,
     read_delimited_text,
@@ -30,6 +31,8 @@ from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, quarantined
 
 REQUIRED = ["ärende-id", "projekt_starttid", "projekt_sluttid", "län"]
+# Declared like the other sources; read by `read_eu_projects` (','-separated, multi-line).
+FILES = SourceFiles("eu_projects", tuple(REQUIRED))
 OPTIONAL = [
     "område",
     "insatsområde",

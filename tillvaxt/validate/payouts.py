@@ -11,13 +11,14 @@ from schemas.payouts import Payouts
 from schemas.raw import raw_names, required_headers
 from tillvaxt.money import check_total
 from tillvaxt.orgnr import scrub
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, SourceFiles
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
 # The raw headers, from the model's field metadata (schemas/raw.py).
 REQUIRED = required_headers(Payouts)
 RAW_NAMES = raw_names(Payouts)
+FILES = SourceFiles("payouts", tuple(REQUIRED), must_exist=True)
 CONTENT = [c for c in RAW_NAMES if c != "recipient_name"] + ["recipient_name"]
 
 
@@ -36,7 +37,7 @@ class ValidatedPayouts(Validated):
 
 def read_payouts(raw_dir: Path) -> pd.DataFrame:
     """Every payout export as text."""
-    return read_source_dir(raw_dir / "payouts", raw_dir, REQUIRED, must_exist=True)
+    return FILES.read(raw_dir)
 
 
 def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:

@@ -12,18 +12,19 @@ import pandas as pd
 
 from schemas.population import Population
 from tillvaxt.groups import DIMENSIONS
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, SourceFiles
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 from tillvaxt.validate.surveys import RAW_NAMES, category
 
 POPULATION_DIMS = ["kon", "bakgrund", "utbildning", "aldersgrupp"]
 REQUIRED = ["År", "Kommun", "Kön", "Bakgrund", "Utbildning", "Åldersgrupp", "Antal"]
+FILES = SourceFiles("population", tuple(REQUIRED))
 
 
 def read_population(raw_dir: Path) -> pd.DataFrame:
     """Every population file as text."""
-    return read_source_dir(raw_dir / "population", raw_dir, REQUIRED)
+    return FILES.read(raw_dir)
 
 
 def validate_population(raw: pd.DataFrame) -> Validated:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from schemas.surveys import PopulationSurvey, RecipientProfiles
 from tillvaxt.groups import CATEGORIES, DIMENSIONS
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, SourceFiles
 from tillvaxt.validate import fields
 from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
@@ -30,6 +30,8 @@ RAW_NAMES = {
 }
 PROFILE_REQUIRED = ["Organisationsnummer", *DIMENSIONS.values()]
 SURVEY_REQUIRED = ["Löpnummer", "År", "Kommun", *DIMENSIONS.values(), "Stratum", "Vikt"]
+PROFILE_FILES = SourceFiles("surveys", tuple(PROFILE_REQUIRED), ("mottagarprofil_*.csv",))
+SURVEY_FILES = SourceFiles("surveys", tuple(SURVEY_REQUIRED), ("befolkningsenkat_*.csv",))
 INDICATOR_PREFIX = "Ind_"
 
 # A positive decimal with a decimal comma, optionally space-grouped: `35,42`, `1 204,5`.
@@ -61,16 +63,12 @@ class ValidatedSurvey(Validated):
 
 def read_profiles(raw_dir: Path) -> pd.DataFrame:
     """Every recipient-profile file as text."""
-    return read_source_dir(
-        raw_dir / "surveys", raw_dir, PROFILE_REQUIRED, patterns=("mottagarprofil_*.csv",)
-    )
+    return PROFILE_FILES.read(raw_dir)
 
 
 def read_survey(raw_dir: Path) -> pd.DataFrame:
     """Every population-survey file as text (each may carry its own `Ind_` columns)."""
-    return read_source_dir(
-        raw_dir / "surveys", raw_dir, SURVEY_REQUIRED, patterns=("befolkningsenkat_*.csv",)
-    )
+    return SURVEY_FILES.read(raw_dir)
 
 
 def category(s: pd.Series, dim: str) -> tuple[pd.Series, pd.Series]:
