@@ -16,9 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assets.resources import TillvaxtSettings, secret_value
-from pipelines.close import CERTIFY_JOB, REOPEN_JOB, year_run_config
-from pipelines.definitions import build_definitions
-from pipelines.jobs import PIPELINE_JOB
 from pipelines.settings import dagster_home, quiet_dagster, settings_from_env
 from tillvaxt.orgnr import scrub
 from tillvaxt.publish.lock import RunLocked, run_lock
@@ -127,11 +124,10 @@ def run_pipeline(args: argparse.Namespace, settings: TillvaxtSettings) -> int:
     except RegionsError as exc:
         print(f"tillvaxt: {exc}", file=sys.stderr)
         return 2
-    defs = build_definitions(settings)
-    return max(_run_one(args, defs, one, region) for region, one in targets)
+    return max(_run_one(args, settings, one, region) for region, one in targets)
 
 
-def _run_one(args: argparse.Namespace, defs, settings, region: str | None = None) -> int:
+def _run_one(args: argparse.Namespace, deployment, settings, region: str | None = None) -> int:
     """Materialise one region (the partition `region`, or the only one) under the
     processed directory's run lock; print the reconciliation or the failures."""
     print(
@@ -139,7 +135,7 @@ def _run_one(args: argparse.Namespace, defs, settings, region: str | None = None
     )
     try:
         with run_lock(settings.processed_path):
-            return _run_locked(args, defs, settings, region)
+            return _run_locked(args, deployment, settings, region)
     except RunLocked as exc:
         print(f"tillvaxt: {exc}", file=sys.stderr)
         return 3
@@ -163,7 +159,7 @@ def _warehouse_error(exc: Exception, settings) -> int:
     return 2
 
 
-def _run_locked(args: argparse.Namespace, defs, settings, region: str | None) -> int:
+def _run_locked(args: argparse.Namespace, deployment, settings, region: str | None) -> int:
     """The run itself, inside the lock: finish an interrupted publication, skip an
     unchanged rerun, materialise, and record the rerun marker from what this run wrote.
 
@@ -200,23 +196,28 @@ def _run_locked(args: argparse.Namespace, defs, settings, region: str | None) ->
             )
             return 0
         forget_last_run(settings.processed_path)
-        code = _execute(args, defs, settings, region, started)
+        code = _execute(args, deployment, settings, region, started)
         if code == 0:
             record_run(settings.processed_path, run_print, last_publication(engine))
         return code
 
 
-def _execute(args: argparse.Namespace, defs, settings, region: str | None, started: float) -> int:
+def _execute(
+    args: argparse.Namespace, deployment, settings, region: str | None, started: float
+) -> int:
     if not secret_value(settings.masking_key):
         print(
             "tillvaxt: TILLVAXT_MASKING_KEY is not set; personal identity numbers are masked with "
             "the built-in development key, which anyone with the code can reverse. Set it in production.",
             file=sys.stderr,
         )
+    # Imported only now: an unchanged rerun is skipped before the assets are loaded.
+    from pipelines.definitions import build_definitions
+    from pipelines.jobs import PIPELINE_JOB
     from tillvaxt.money import format_swedish
     from tillvaxt.publish.warehouse import read_table
 
-    job = defs.resolve_job_def(PIPELINE_JOB)
+    job = build_definitions(deployment).resolve_job_def(PIPELINE_JOB)
     with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
@@ -276,6 +277,9 @@ def _execute(args: argparse.Namespace, defs, settings, region: str | None, start
 
 def run_close(args: argparse.Namespace, settings: TillvaxtSettings) -> int:
     """Certify or reopen a year through its Dagster job; print what was done."""
+    from pipelines.close import CERTIFY_JOB, REOPEN_JOB, year_run_config
+    from pipelines.definitions import build_definitions
+
     job_name = CERTIFY_JOB if args.command == "certify" else REOPEN_JOB
     if settings.region_keys() is not None and not args.region:
         print(f"tillvaxt: {args.command} needs --region in a national deployment", file=sys.stderr)
