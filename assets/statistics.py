@@ -21,6 +21,7 @@ from dagster import (
     multi_asset,
 )
 
+from tillvaxt.orgnr import scrub
 from tillvaxt.statistics.design import select_tables
 from tillvaxt.statistics.disclosure import DEFAULT_TIME_LIMIT, DisclosureRules
 from tillvaxt.statistics.guard import guarded_public, guarded_survey, protected_support
@@ -160,7 +161,8 @@ def survey_estimates(context: AssetExecutionContext, config: SurveyConfig, surve
             "suppressed_cells": int(table["suppressed"].sum()),
             "indicators": MetadataValue.text(", ".join(sorted(table["indicator"].unique()))),
             "withheld": MetadataValue.json({str(k): v for k, v in result.withheld.items()}),
-            "warnings": MetadataValue.json(result.warnings),
+            # A stratum is typed by a person and may hold a personal number: masked.
+            "warnings": MetadataValue.json([scrub(w) for w in result.warnings]),
         },
     )
     yield Output(result.findings, "survey_withheld", metadata={"rows": len(result.findings)})
