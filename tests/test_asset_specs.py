@@ -16,7 +16,9 @@ from pathlib import Path
 from assets.resources import TillvaxtSettings
 from pipelines.definitions import build_definitions
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_specs.json"
+# At the repository's tests/snapshots/, wherever this test file is moved to.
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
+SNAPSHOT = ROOT / "tests" / "snapshots" / "asset_specs.json"
 UPDATE = "TILLVAXT_TEST_UPDATE_SNAPSHOT"
 
 
