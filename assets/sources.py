@@ -8,11 +8,12 @@ and `quarantine` (assets/reconciled.py) picks up its unreadable rows, by constru
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSpec, AssetOut, Output
 
 from assets._meta import money
 from assets.resources import TillvaxtSettings
@@ -21,7 +22,7 @@ from tillvaxt.validate import appropriations, decisions, eu_projects, payouts, p
 from tillvaxt.validate.appropriations import read_appropriations, validate_appropriations
 from tillvaxt.validate.decisions import read_decisions, validate_decisions
 from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
-from tillvaxt.validate.payouts import read_payouts, validate_payouts
+from tillvaxt.validate.payouts import conflict_message, read_payouts, validate_payouts
 from tillvaxt.validate.population import read_population, validate_population
 from tillvaxt.validate.quarantine import Validated
 from tillvaxt.validate.surveys import (
@@ -32,6 +33,48 @@ from tillvaxt.validate.surveys import (
 )
 
 MERGED = "rows read = validated + quarantined + identical repeats merged"
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A source's own outputs and checks beside its table and quarantine."""
+
+    outs: dict[str, AssetOut]
+    checks: list[AssetCheckSpec]
+    results: Callable[[Validated], Iterator[Output | AssetCheckResult]]
+
+
+def _conflicts(v: Validated) -> Iterator[Output | AssetCheckResult]:
+    yield Output(v.conflicts, "payouts_conflicts", metadata={"rows": len(v.conflicts)})
+    yield AssetCheckResult(
+        asset_key="payouts",
+        check_name="no_conflicting_vouchers",
+        passed=v.conflicts.empty,
+        metadata={
+            "conflicts": "\n".join(conflict_message(r) for _, r in v.conflicts.iterrows()) or "none"
+        },
+    )
+
+
+# Vouchers that appear with different content in two exports: that year cannot be
+# reconciled, so `appropriation_reconciliation` stops on them.
+PAYOUT_CONFLICTS = Extra(
+    outs={
+        "payouts_conflicts": AssetOut(
+            kinds={"pandas"},
+            description="Vouchers that appear with different content in two exports, with both files and lines.",
+        )
+    },
+    checks=[
+        AssetCheckSpec(
+            "no_conflicting_vouchers",
+            asset="payouts",
+            blocking=True,
+            description="no voucher appears with different content in two exports (that year cannot be reconciled)",
+        )
+    ],
+    results=_conflicts,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +95,7 @@ class Source:
     metadata: Callable[[Validated], dict] = field(default=lambda v: {})
     # Validation that needs the region (decision priorities): `validate(raw, region)`.
     needs_region: bool = False
+    extra: Extra | None = None
 
     def validated(self, raw: pd.DataFrame, settings: TillvaxtSettings | None) -> Validated:
         if self.needs_region:
@@ -95,6 +139,7 @@ SOURCES: tuple[Source, ...] = (
             "identical_repeats_merged": v.duplicates_merged,
             "conflicting_vouchers": len(v.conflicts),
         },
+        extra=PAYOUT_CONFLICTS,
     ),
     Source(
         "decisions",

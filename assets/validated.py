@@ -2,8 +2,8 @@
 
 Each source (`assets/sources.py`) yields its validated table and its quarantined rows;
 an asset check proves nothing was lost: rows read = rows validated + rows quarantined
-(+ identical repeats merged or rows superseded). The payout exports also set aside
-vouchers that appear with different content in two files, and say so in a check.
+(+ identical repeats merged or rows superseded). A source may add outputs and checks of
+its own (`Source.extra`: the payout exports' conflicting vouchers).
 """
 
 from collections.abc import Iterator
@@ -11,10 +11,8 @@ from collections.abc import Iterator
 import pandas as pd
 from dagster import (
     AssetCheckResult,
-    AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
-    AssetOut,
     AssetsDefinition,
     Output,
     multi_asset,
@@ -25,42 +23,16 @@ from assets._sources import nothing_lost, nothing_lost_spec, validated_outs
 from assets.resources import TillvaxtSettings
 from assets.sources import SOURCES, Source
 from tillvaxt.errors import InputError
-from tillvaxt.validate.payouts import conflict_message
 from tillvaxt.validate.quarantine import Validated
-
-# The payout exports' extra output and check: conflicting vouchers (that year cannot be
-# reconciled, so `appropriation_reconciliation` stops on them).
-CONFLICTS_OUT = {
-    "payouts_conflicts": AssetOut(
-        kinds={"pandas"},
-        description="Vouchers that appear with different content in two exports, with both files and lines.",
-    )
-}
-CONFLICTS_CHECK = AssetCheckSpec(
-    "no_conflicting_vouchers",
-    asset="payouts",
-    blocking=True,
-    description="no voucher appears with different content in two exports (that year cannot be reconciled)",
-)
 
 
 def _outputs(source: Source, v: Validated) -> Iterator[Output | AssetCheckResult]:
     name = source.name
     yield Output(v.valid, name, metadata={"rows": len(v.valid), **source.metadata(v)})
     yield Output(v.quarantine, f"{name}_quarantine", metadata={"rows": len(v.quarantine)})
-    if name == "payouts":
-        yield Output(v.conflicts, "payouts_conflicts", metadata={"rows": len(v.conflicts)})
     yield nothing_lost(name, v, merged=v.merged, not_rows=v.not_rows)
-    if name == "payouts":
-        yield AssetCheckResult(
-            asset_key="payouts",
-            check_name="no_conflicting_vouchers",
-            passed=v.conflicts.empty,
-            metadata={
-                "conflicts": "\n".join(conflict_message(r) for _, r in v.conflicts.iterrows())
-                or "none"
-            },
-        )
+    if source.extra is not None:
+        yield from source.extra.results(v)
 
 
 def _validate(source: Source, raw: pd.DataFrame, settings: TillvaxtSettings | None) -> Validated:
@@ -72,17 +44,14 @@ def _validate(source: Source, raw: pd.DataFrame, settings: TillvaxtSettings | No
 
 def validated_asset(source: Source) -> AssetsDefinition:
     """The source's multi-asset: `<source>` and `<source>_quarantine`, with `nothing_lost`."""
-    payouts = source.name == "payouts"
+    extra = source.extra
     spec = dict(
         name=source.name,
         ins={"raw": AssetIn(f"raw_{source.name}")},
-        outs={
-            **validated_outs(source.name, source.description),
-            **(CONFLICTS_OUT if payouts else {}),
-        },
+        outs={**validated_outs(source.name, source.description), **(extra.outs if extra else {})},
         check_specs=[
             nothing_lost_spec(source.name, source.accounting),
-            *([CONFLICTS_CHECK] if payouts else []),
+            *(extra.checks if extra else []),
         ],
     )
     if source.needs_region:
