@@ -39,9 +39,8 @@ def raw_metadata(frame: pd.DataFrame) -> dict:
 def validated_outs(name: str, description: str) -> dict[str, AssetOut]:
     """A source's validated table and its quarantine, as the outputs of one multi-asset."""
     return {
-        name: AssetOut(group_name="validated", description=description, kinds={"pandas"}),
+        name: AssetOut(description=description, kinds={"pandas"}),
         f"{name}_quarantine": AssetOut(
-            group_name="validated",
             description=f"Rows of the {name} source that could not be read, with file, line and reason.",
             kinds={"pandas"},
         ),

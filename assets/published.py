@@ -30,10 +30,9 @@ from dagster import (
 )
 
 from assets._meta import preview
+from assets._reports import REPORTS, write_reports
 from assets._schema import declared_table_schema, published_table_metadata
-from assets.reports import REPORTS, write_reports
-from pipelines.partitions import REGIONS
-from pipelines.resources import TillvaxtSettings
+from assets.resources import TillvaxtSettings
 from tillvaxt.publish.errors import is_configuration, is_transient, sentence
 from tillvaxt.publish.lock import RunLocked, run_lock
 from tillvaxt.publish.publisher import new_run_name, publish_run
@@ -66,8 +65,6 @@ GATE = "ready_to_publish"
 
 @asset(
     name=GATE,
-    group_name="published",
-    partitions_def=REGIONS,
     deps=[AssetKey(t) for t in PUBLISHED_TABLES],
     description=(
         "Passes only when every table to publish was computed: if any source, check or "
@@ -86,7 +83,6 @@ _SPECS = [
     *(
         AssetSpec(
             _key(t),
-            group_name="published",
             kinds={"sql", "csv"},
             deps=[AssetKey(t), AssetKey(GATE)],
             description=f"Published table `{t}`: {DESCRIPTIONS[t]} In the warehouse and as `<processed>/{t}.csv`.",
@@ -96,7 +92,6 @@ _SPECS = [
     ),
     AssetSpec(
         _key(RESTATEMENTS),
-        group_name="published",
         kinds={"sql", "csv"},
         deps=[AssetKey(GATE)],
         description="Cells of certified years that the current inputs would change (the certified values stay published). In the warehouse and `<processed>/restatements.csv`.",
@@ -104,7 +99,6 @@ _SPECS = [
     *(
         AssetSpec(
             _key(name),
-            group_name="published",
             kinds=kinds,
             deps=[
                 AssetKey(GATE),
@@ -124,7 +118,6 @@ _SPECS = [
 @multi_asset(
     name="publish",
     specs=_SPECS,
-    partitions_def=REGIONS,
     ins={
         **{t: AssetIn(key=AssetKey(t)) for t in PUBLISHED_TABLES},
         "decisions": AssetIn(key=AssetKey("decisions")),
@@ -147,25 +140,21 @@ def publish(
     frames = {t: inputs[t] for t in PUBLISHED_TABLES}
     try:
         processed = settings.processed_path
-        engine = settings.engine()
-        try:
-            with run_lock(processed, wait_seconds=LOCK_WAIT_SECONDS):
-                pub = publish_run(
-                    frames,
-                    engine,
-                    processed,
-                    new_run_name(context.run_id),
-                    reports=lambda conn, run_dir: write_reports(
-                        conn,
-                        run_dir,
-                        settings,
-                        PUBLISHED_TABLES,
-                        inputs["decisions"],
-                        inputs["payouts"],
-                    ),
-                )
-        finally:
-            engine.dispose()
+        with settings.warehouse() as warehouse, run_lock(processed, wait_seconds=LOCK_WAIT_SECONDS):
+            pub = publish_run(
+                frames,
+                warehouse.engine,
+                processed,
+                new_run_name(context.run_id),
+                reports=lambda conn, run_dir: write_reports(
+                    conn,
+                    run_dir,
+                    settings,
+                    PUBLISHED_TABLES,
+                    inputs["decisions"],
+                    inputs["payouts"],
+                ),
+            )
     except RunLocked as exc:
         raise Failure(description=str(exc), allow_retries=False) from exc
     except Exception as exc:

@@ -1,50 +1,84 @@
-"""Reconciled: the appropriation chain, usage per instrument, recipients per municipality."""
+"""Reconciled: the quarantine union, the appropriation chain, usage per instrument,
+recipients per municipality, support by priority, every finding, and what is left per decision.
+
+Findings are reported, not blocking: each rule is an asset check on
+`payout_exceptions` (ERROR for the rules a controller must act on, WARN for the
+ones to look at) that fails when the rule has findings, so the UI shows the count
+per rule, and the run carries on to publish them. What *does* block is a
+"cannot reconcile" condition: every table after the chain depends on
+`appropriation_reconciliation` (a dependency for order, not an input), so when
+conflicting vouchers stop it, nothing after it is computed or published either.
+"""
+
+from collections.abc import Callable
 
 import pandas as pd
-from dagster import AssetExecutionContext, Failure, MetadataValue, asset
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetIn,
+    Failure,
+    MetadataValue,
+    Output,
+    asset,
+)
 
 from assets._meta import money, preview
-from pipelines.partitions import REGIONS
-from pipelines.resources import TillvaxtSettings
+from assets.resources import TillvaxtSettings
+from assets.sources import SOURCE_NAMES
 from tillvaxt.reconcile.appropriation import reconcile_appropriations
+from tillvaxt.reconcile.balances import decision_balances as balances_table
+from tillvaxt.reconcile.priorities import support_by_priority as priority_table
 from tillvaxt.reconcile.usage import appropriation_usage as usage_table
 from tillvaxt.reconcile.usage import recipients_by_instrument as recipients_table
+from tillvaxt.rules import ERROR, RULES, concat_findings
+from tillvaxt.rules import payout_exceptions as run_rules
+from tillvaxt.rules.matching import with_decision
 from tillvaxt.validate.payouts import conflict_message
 from tillvaxt.validate.quarantine import empty_quarantine
 
 
+def after_the_chain(description: str, **kwargs) -> Callable:
+    """An asset computed after `appropriation_reconciliation` (a dependency for order
+    only), so that conflicting vouchers, which stop the chain, stop it too."""
+    return asset(
+        deps=["appropriation_reconciliation"], kinds={"pandas"}, description=description, **kwargs
+    )
+
+
+def with_table_metadata(
+    context: AssetExecutionContext,
+    table: pd.DataFrame,
+    shown: pd.DataFrame | None = None,
+    rows: int = 12,
+    paid: bool = True,
+) -> pd.DataFrame:
+    """The table, with its row count, paid total and a masked preview (of `shown`) as metadata."""
+    context.add_output_metadata(
+        {
+            "rows": len(table),
+            **({"paid_total": money(table["paid_ore"].sum())} if paid else {}),
+            "preview": preview(table if shown is None else shown, rows),
+        }
+    )
+    return table
+
+
 @asset(
-    partitions_def=REGIONS,
-    group_name="reconciled",
     kinds={"pandas"},
     description="Every unreadable raw row of every source, with file, 1-based line and reason (rule unreadable_row).",
+    ins={f"{name}_quarantine": AssetIn(f"{name}_quarantine") for name in SOURCE_NAMES},
 )
-def quarantine(
-    appropriations_quarantine: pd.DataFrame,
-    payouts_quarantine: pd.DataFrame,
-    decisions_quarantine: pd.DataFrame,
-    eu_projects_quarantine: pd.DataFrame,
-    profiles_quarantine: pd.DataFrame,
-    survey_quarantine: pd.DataFrame,
-    population_quarantine: pd.DataFrame,
-) -> pd.DataFrame:
-    sources = (
-        appropriations_quarantine,
-        payouts_quarantine,
-        decisions_quarantine,
-        eu_projects_quarantine,
-        profiles_quarantine,
-        survey_quarantine,
-        population_quarantine,
-    )
-    frames = [f for f in sources if len(f)]
+def quarantine(**quarantines: pd.DataFrame) -> pd.DataFrame:
+    frames = [quarantines[f"{name}_quarantine"] for name in SOURCE_NAMES]
+    frames = [f for f in frames if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else empty_quarantine()
     return out.sort_values(["source", "source_file", "source_line"]).reset_index(drop=True)
 
 
 @asset(
-    partitions_def=REGIONS,
-    group_name="reconciled",
     kinds={"pandas"},
     description="The appropriation's year chain: opening, allocated, paid, closing, withdrawn, carried over, credit limit and status.",
 )
@@ -86,44 +120,147 @@ def appropriation_reconciliation(
     return table
 
 
-@asset(
-    partitions_def=REGIONS,
-    group_name="reconciled",
-    kinds={"pandas"},
+@after_the_chain(
     description="Net amount paid per year, appropriation and instrument: the report's table 'Användning av anslag 1:1 (Kr)'.",
 )
 def appropriation_usage(
     context: AssetExecutionContext,
-    appropriation_reconciliation: pd.DataFrame,
     payouts: pd.DataFrame,
     appropriations: pd.DataFrame,
 ) -> pd.DataFrame:
-    table = usage_table(payouts, appropriations)
-    context.add_output_metadata(
-        {
-            "rows": len(table),
-            "paid_total": money(table["paid_ore"].sum()),
-            "preview": preview(table, 12),
-        }
-    )
-    return table
+    return with_table_metadata(context, usage_table(payouts, appropriations))
 
 
-@asset(
-    partitions_def=REGIONS,
-    group_name="reconciled",
-    kinds={"pandas"},
+@after_the_chain(
     description="Recipients (net payouts > 0), decisions and net SEK per year, instrument and municipality, with county totals.",
 )
 def recipients_by_instrument(
     context: AssetExecutionContext,
-    appropriation_reconciliation: pd.DataFrame,
     payouts: pd.DataFrame,
     decisions: pd.DataFrame,
     settings: TillvaxtSettings,
 ) -> pd.DataFrame:
     table = recipients_table(payouts, decisions, settings.region())
-    context.add_output_metadata(
-        {"rows": len(table), "preview": preview(table[table["municipality"] == "Totalt"], 12)}
+    return with_table_metadata(context, table, table[table["municipality"] == "Totalt"], paid=False)
+
+
+@after_the_chain(
+    description="Decisions, granted and paid per year × national priority × strategic choice × priority (decisions by decision date, payments by booking date).",
+)
+def support_by_priority(
+    context: AssetExecutionContext,
+    decisions: pd.DataFrame,
+    payouts: pd.DataFrame,
+    appropriations: pd.DataFrame,
+    settings: TillvaxtSettings,
+) -> pd.DataFrame:
+    table = priority_table(decisions, payouts, appropriations, settings.region())
+    return with_table_metadata(context, table, table[table["paid_ore"] != 0])
+
+
+def _severity(rule: str) -> AssetCheckSeverity:
+    return AssetCheckSeverity.ERROR if RULES[rule].severity == ERROR else AssetCheckSeverity.WARN
+
+
+@after_the_chain(
+    description="Every finding of the payout and decision rules (and every unreadable row), with year, rule, severity, voucher, decision, source file and line, difference and a message.",
+    check_specs=[
+        AssetCheckSpec(
+            rule,
+            asset="payout_exceptions",
+            blocking=False,
+            description=f"{RULES[rule].severity}s: {RULES[rule].description} (fails when there are any; reported, not blocking)",
+        )
+        for rule in RULES
+    ],
+)
+def payout_exceptions(
+    context: AssetExecutionContext,
+    payouts: pd.DataFrame,
+    decisions: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    eu_projects: pd.DataFrame,
+    eu_projects_quarantine: pd.DataFrame,
+    support_withheld: pd.DataFrame,
+    survey_withheld: pd.DataFrame,
+    settings: TillvaxtSettings,
+):
+    delivered = len(eu_projects) > 0 or len(eu_projects_quarantine) > 0
+    # `quarantine` holds every source's unreadable rows, the EU register's included.
+    table = run_rules(
+        payouts, decisions, quarantine, eu_projects if delivered else None, settings.region()
     )
-    return table
+    # The statistics' own findings (a table withheld whole, and why).
+    table = concat_findings([table, support_withheld, survey_withheld])
+    counts = table["rule"].value_counts()
+    yield Output(
+        table,
+        metadata={
+            "rows": len(table),
+            "errors": int((table["severity"] == ERROR).sum()),
+            "warnings": int((table["severity"] != ERROR).sum()),
+            "per_rule": MetadataValue.json({r: int(counts.get(r, 0)) for r in RULES}),
+            "eu_register_delivered": delivered,
+            "preview": preview(table, 20),
+        },
+    )
+    for rule in RULES:
+        mine = table[table["rule"] == rule]
+        years = mine["year"].value_counts(dropna=False).sort_index()
+        yield AssetCheckResult(
+            asset_key="payout_exceptions",
+            check_name=rule,
+            passed=mine.empty,
+            severity=_severity(rule),
+            metadata={
+                "findings": len(mine),
+                "by_year": MetadataValue.json(
+                    {("unknown" if pd.isna(y) else str(int(y))): int(n) for y, n in years.items()}
+                ),
+            },
+        )
+
+
+@after_the_chain(
+    description="Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",
+    check_specs=[
+        AssetCheckSpec(
+            "every_krona_accounted",
+            asset="decision_balances",
+            description="paid on decisions + paid on no known decision = all payouts",
+        )
+    ],
+)
+def decision_balances(
+    context: AssetExecutionContext,
+    payouts: pd.DataFrame,
+    decisions: pd.DataFrame,
+):
+    table = balances_table(payouts, decisions)
+    joined = with_decision(payouts, decisions)
+    orphan_ore = int(joined.loc[~joined["matched"], "amount_ore"].sum())
+    on_decisions = int(table["paid_ore"].sum())
+    total = int(payouts["amount_ore"].sum())
+    yield Output(
+        table,
+        metadata={
+            "rows": len(table),
+            "statuses": MetadataValue.json(
+                {k: int(v) for k, v in table["status"].value_counts().sort_index().items()}
+            ),
+            "granted_total": money(table["granted_ore"].sum()),
+            "paid_total": money(on_decisions),
+            "preview": preview(table, 10),
+        },
+    )
+    yield AssetCheckResult(
+        asset_key="decision_balances",
+        check_name="every_krona_accounted",
+        passed=on_decisions + orphan_ore == total,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "paid_on_decisions": money(on_decisions),
+            "paid_on_no_known_decision": money(orphan_ore),
+            "all_payouts": money(total),
+        },
+    )

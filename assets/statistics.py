@@ -1,7 +1,6 @@
 """Statistics: recipient profiles, population baseline and survey → support_by_group, survey_estimates.
 
-The readers and validators of the three sources sit here with the statistics they
-feed (ingest and validated groups, like the other sources). The disclosure audit is a
+The disclosure audit is a
 blocking check on `support_cells`; but the statistics never stop the run: a year
 without a safe pattern, a pattern failing the audit, or any exception in the
 statistics code withholds the table (or the year) instead, says why in the metadata,
@@ -22,26 +21,12 @@ from dagster import (
     multi_asset,
 )
 
-from assets._sources import (
-    nothing_lost,
-    nothing_lost_spec,
-    read_raw,
-    validated_outs,
-)
-from pipelines.partitions import REGIONS
-from pipelines.resources import TillvaxtSettings
+from tillvaxt.orgnr import scrub
 from tillvaxt.statistics.design import select_tables
 from tillvaxt.statistics.disclosure import DEFAULT_TIME_LIMIT, DisclosureRules
 from tillvaxt.statistics.guard import guarded_public, guarded_survey, protected_support
 from tillvaxt.statistics.support import support_cells as true_cells
 from tillvaxt.statistics.survey import MIN_ANSWERS
-from tillvaxt.validate.population import read_population, validate_population
-from tillvaxt.validate.surveys import (
-    read_profiles,
-    read_survey,
-    validate_profiles,
-    validate_survey,
-)
 
 
 class DisclosureConfig(Config):
@@ -59,107 +44,27 @@ class SurveyConfig(Config):
     min_answers: int = MIN_ANSWERS
 
 
-@asset(
-    partitions_def=REGIONS,
-    group_name="ingest",
-    kinds={"csv"},
-    description="Recipient profiles (surveys/mottagarprofil_*.csv) as delivered, as text with file and line.",
-)
-def raw_profiles(settings: TillvaxtSettings) -> pd.DataFrame:
-    return read_raw(read_profiles, settings.raw_path)
-
-
-@asset(
-    partitions_def=REGIONS,
-    group_name="ingest",
-    kinds={"csv"},
-    description="Population survey microdata (surveys/befolkningsenkat_*.csv) as delivered, as text with file and line.",
-)
-def raw_survey(settings: TillvaxtSettings) -> pd.DataFrame:
-    return read_raw(read_survey, settings.raw_path)
-
-
-@asset(
-    partitions_def=REGIONS,
-    group_name="ingest",
-    kinds={"csv"},
-    description="Statistics Sweden's counts of business leaders (population/*.csv) as delivered.",
-)
-def raw_population(settings: TillvaxtSettings) -> pd.DataFrame:
-    return read_raw(read_population, settings.raw_path)
-
-
-@multi_asset(
-    partitions_def=REGIONS,
-    outs=validated_outs(
-        "profiles", "One profile per organisation (the newest delivery), group values or empty."
-    ),
-    check_specs=[
-        nothing_lost_spec(
-            "profiles", "rows read = validated + quarantined + superseded by a newer row"
-        )
-    ],
-)
-def profiles(raw_profiles: pd.DataFrame):
-    v = validate_profiles(raw_profiles)
-    yield Output(v.valid, "profiles", metadata={"rows": len(v.valid), "superseded": v.superseded})
-    yield Output(v.quarantine, "profiles_quarantine", metadata={"rows": len(v.quarantine)})
-    yield nothing_lost("profiles", v, v.superseded)
-
-
-@multi_asset(
-    partitions_def=REGIONS,
-    outs=validated_outs(
-        "survey",
-        "Survey respondents: groups, stratum, weight (from its decimal-comma text), 0/1 indicators.",
-    ),
-    check_specs=[
-        nothing_lost_spec(
-            "survey", "rows read = validated + quarantined + identical repeats merged"
-        )
-    ],
-)
-def survey(raw_survey: pd.DataFrame):
-    v = validate_survey(raw_survey)
-    yield Output(v.valid, "survey", metadata={"rows": len(v.valid)})
-    yield Output(v.quarantine, "survey_quarantine", metadata={"rows": len(v.quarantine)})
-    yield nothing_lost("survey", v, v.duplicates_merged)
-
-
-@multi_asset(
-    partitions_def=REGIONS,
-    outs=validated_outs(
-        "population",
-        "Business leaders per year, municipality and group (the representation baseline).",
-    ),
-    check_specs=[nothing_lost_spec("population", "rows read = validated + quarantined")],
-)
-def population(raw_population: pd.DataFrame):
-    v = validate_population(raw_population)
-    yield Output(v.valid, "population", metadata={"rows": len(v.valid)})
-    yield Output(v.quarantine, "population_quarantine", metadata={"rows": len(v.quarantine)})
-    yield nothing_lost("population", v, 0)
-
-
 WITHHELD_DESCRIPTION = (
     "statistics_withheld findings (payout_exceptions' columns): which statistics table "
     "or year is withheld whole, and why; empty when everything is published."
 )
 
 
+def with_withheld(name: str, description: str) -> dict[str, AssetOut]:
+    """A statistics table and its `statistics_withheld` findings (`<stem>_withheld`)."""
+    stem = name.split("_")[0]
+    return {
+        name: AssetOut(kinds={"pandas"}, description=description),
+        f"{stem}_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
+    }
+
+
 @multi_asset(
-    partitions_def=REGIONS,
-    group_name="statistics",
-    outs={
-        "support_cells": AssetOut(
-            kinds={"pandas"},
-            description=(
-                "Every cell of the linked support tables with its true values, primary and "
-                "secondary suppression and the reason; internal, never published."
-            ),
-        ),
-        "support_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
-    },
+    outs=with_withheld(
+        "support_cells",
+        "Every cell of the linked support tables with its true values, primary and "
+        "secondary suppression and the reason; internal, never published.",
+    ),
     check_specs=[
         AssetCheckSpec(
             "disclosure_audit",
@@ -221,8 +126,6 @@ def support_cells(
 
 
 @asset(
-    partitions_def=REGIONS,
-    group_name="statistics",
     kinds={"pandas"},
     description="Recipients and net SEK by gender × background, education, income and age, disclosure-controlled.",
 )
@@ -240,18 +143,11 @@ def support_by_group(context: AssetExecutionContext, support_cells: pd.DataFrame
 
 
 @multi_asset(
-    partitions_def=REGIONS,
-    group_name="statistics",
-    outs={
-        "survey_estimates": AssetOut(
-            kinds={"pandas"},
-            description=(
-                "Weighted survey proportions per indicator, year and group with design-based "
-                "95 % intervals (domain degrees of freedom, Korn–Graubard at 0 and 1)."
-            ),
-        ),
-        "survey_withheld": AssetOut(kinds={"pandas"}, description=WITHHELD_DESCRIPTION),
-    },
+    outs=with_withheld(
+        "survey_estimates",
+        "Weighted survey proportions per indicator, year and group with design-based "
+        "95 % intervals (domain degrees of freedom, Korn–Graubard at 0 and 1).",
+    ),
 )
 def survey_estimates(context: AssetExecutionContext, config: SurveyConfig, survey: pd.DataFrame):
     result = guarded_survey(survey, config.min_answers)
@@ -265,7 +161,8 @@ def survey_estimates(context: AssetExecutionContext, config: SurveyConfig, surve
             "suppressed_cells": int(table["suppressed"].sum()),
             "indicators": MetadataValue.text(", ".join(sorted(table["indicator"].unique()))),
             "withheld": MetadataValue.json({str(k): v for k, v in result.withheld.items()}),
-            "warnings": MetadataValue.json(result.warnings),
+            # A stratum is typed by a person and may hold a personal number: masked.
+            "warnings": MetadataValue.json([scrub(w) for w in result.warnings]),
         },
     )
     yield Output(result.findings, "survey_withheld", metadata={"rows": len(result.findings)})

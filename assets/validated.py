@@ -1,141 +1,76 @@
 """Validated: typed tables checked by their pandera models, and the quarantine.
 
-Each source yields its validated table and its quarantined rows; an asset check
-proves nothing was lost: rows read = rows validated + rows quarantined (+ identical
-repeats merged, for the overlapping payout exports).
+Each source (`assets/sources.py`) yields its validated table and its quarantined rows;
+an asset check proves nothing was lost: rows read = rows validated + rows quarantined
+(+ identical repeats merged or rows superseded). A source may add outputs and checks of
+its own (`Source.extra`: the payout exports' conflicting vouchers).
 """
+
+from collections.abc import Iterator
 
 import pandas as pd
 from dagster import (
     AssetCheckResult,
-    AssetCheckSpec,
     AssetExecutionContext,
-    AssetOut,
+    AssetIn,
+    AssetsDefinition,
     Output,
     multi_asset,
 )
 
-from assets._meta import input_failure, money
-from assets._sources import nothing_lost, validated_outs
-from pipelines.partitions import REGIONS
-from pipelines.resources import TillvaxtSettings
+from assets._meta import input_failure
+from assets._sources import nothing_lost, nothing_lost_spec, validated_outs
+from assets.resources import TillvaxtSettings
+from assets.sources import SOURCES, Source
 from tillvaxt.errors import InputError
-from tillvaxt.validate.appropriations import validate_appropriations
-from tillvaxt.validate.decisions import validate_decisions
-from tillvaxt.validate.payouts import conflict_message, validate_payouts
+from tillvaxt.validate.quarantine import Validated
 
 
-@multi_asset(
-    partitions_def=REGIONS,
-    outs=validated_outs(
-        "appropriations",
-        "Allocation per year and appropriation, with credit limit and savings cap (öre).",
-    ),
-    check_specs=[
-        AssetCheckSpec(
-            "nothing_lost",
-            asset="appropriations",
-            description="rows read = validated + quarantined + identical repeats merged",
-        )
-    ],
-)
-def appropriations(context: AssetExecutionContext, raw_appropriations: pd.DataFrame):
+def _outputs(source: Source, v: Validated) -> Iterator[Output | AssetCheckResult]:
+    name = source.name
+    yield Output(v.valid, name, metadata={"rows": len(v.valid), **source.metadata(v)})
+    yield Output(v.quarantine, f"{name}_quarantine", metadata={"rows": len(v.quarantine)})
+    yield nothing_lost(name, v, merged=v.merged, not_rows=v.not_rows)
+    if source.extra is not None:
+        yield from source.extra.results(v)
+
+
+def _validate(source: Source, raw: pd.DataFrame, settings: TillvaxtSettings | None) -> Validated:
     try:
-        v = validate_appropriations(raw_appropriations)
+        return source.validated(raw, settings)
     except InputError as exc:
         raise input_failure(exc) from exc
-    yield Output(
-        v.valid,
-        "appropriations",
-        metadata={"rows": len(v.valid), "allocated_total": money(v.valid["allocated_ore"].sum())},
-    )
-    yield Output(v.quarantine, "appropriations_quarantine", metadata={"rows": len(v.quarantine)})
-    yield nothing_lost("appropriations", v, merged=v.duplicates_merged, not_rows=v.missing_years)
 
 
-@multi_asset(
-    partitions_def=REGIONS,
-    outs={
-        **validated_outs(
-            "payouts",
-            "One row per voucher: overlapping exports merged, amounts in öre, organisation numbers normalised.",
-        ),
-        "payouts_conflicts": AssetOut(
-            group_name="validated",
-            kinds={"pandas"},
-            description="Vouchers that appear with different content in two exports, with both files and lines.",
-        ),
-    },
-    check_specs=[
-        AssetCheckSpec(
-            "nothing_lost",
-            asset="payouts",
-            description="rows read = validated + quarantined + identical repeats merged",
-        ),
-        AssetCheckSpec(
-            "no_conflicting_vouchers",
-            asset="payouts",
-            blocking=True,
-            description="no voucher appears with different content in two exports (that year cannot be reconciled)",
-        ),
-    ],
-)
-def payouts(context: AssetExecutionContext, raw_payouts: pd.DataFrame):
-    try:
-        v = validate_payouts(raw_payouts)
-    except InputError as exc:
-        raise input_failure(exc) from exc
-    yield Output(
-        v.valid,
-        "payouts",
-        metadata={
-            "rows": len(v.valid),
-            "paid_total": money(v.valid["amount_ore"].sum()),
-            "identical_repeats_merged": v.duplicates_merged,
-            "conflicting_vouchers": len(v.conflicts),
-        },
+def validated_asset(source: Source) -> AssetsDefinition:
+    """The source's multi-asset: `<source>` and `<source>_quarantine`, with `nothing_lost`."""
+    extra = source.extra
+    spec = dict(
+        name=source.name,
+        ins={"raw": AssetIn(f"raw_{source.name}")},
+        outs={**validated_outs(source.name, source.description), **(extra.outs if extra else {})},
+        check_specs=[
+            nothing_lost_spec(source.name, source.accounting),
+            *(extra.checks if extra else []),
+        ],
     )
-    yield Output(v.quarantine, "payouts_quarantine", metadata={"rows": len(v.quarantine)})
-    yield Output(v.conflicts, "payouts_conflicts", metadata={"rows": len(v.conflicts)})
-    yield nothing_lost("payouts", v, merged=v.duplicates_merged + len(v.conflicts))
-    yield AssetCheckResult(
-        asset_key="payouts",
-        check_name="no_conflicting_vouchers",
-        passed=v.conflicts.empty,
-        metadata={
-            "conflicts": "\n".join(conflict_message(r) for _, r in v.conflicts.iterrows()) or "none"
-        },
-    )
+    if source.needs_region:
+
+        @multi_asset(**spec)
+        def _with_region(
+            context: AssetExecutionContext, raw: pd.DataFrame, settings: TillvaxtSettings
+        ):
+            yield from _outputs(source, _validate(source, raw, settings))
+
+        return _with_region
+
+    @multi_asset(**spec)
+    def _validated(context: AssetExecutionContext, raw: pd.DataFrame):
+        yield from _outputs(source, _validate(source, raw, None))
+
+    return _validated
 
 
-@multi_asset(
-    partitions_def=REGIONS,
-    outs=validated_outs(
-        "decisions", "Every snapshot's decisions, typed; the newest snapshot flagged authoritative."
-    ),
-    check_specs=[
-        AssetCheckSpec(
-            "nothing_lost", asset="decisions", description="rows read = validated + quarantined"
-        )
-    ],
-)
-def decisions(
-    context: AssetExecutionContext, raw_decisions: pd.DataFrame, settings: TillvaxtSettings
-):
-    try:
-        v = validate_decisions(raw_decisions, settings.region())
-    except InputError as exc:
-        raise input_failure(exc) from exc
-    auth = v.valid[v.valid["authoritative"]]
-    yield Output(
-        v.valid,
-        "decisions",
-        metadata={
-            "rows": len(v.valid),
-            "authoritative_decisions": len(auth),
-            "authoritative_snapshot": str(auth["source_file"].iloc[0]) if len(auth) else "none",
-            "granted_total": money(auth["granted_ore"].sum()),
-        },
-    )
-    yield Output(v.quarantine, "decisions_quarantine", metadata={"rows": len(v.quarantine)})
-    yield nothing_lost("decisions", v)
+validated_assets = [validated_asset(s) for s in SOURCES]
+# By name, for tests and callers that invoke one directly.
+appropriations, payouts, decisions, eu_projects, profiles, survey, population = validated_assets

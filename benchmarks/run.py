@@ -61,12 +61,12 @@ def run_pipeline(
     """The job in process; returns wall seconds, seconds per step, and the result."""
     from dagster import DagsterInstance, mem_io_manager
 
-    from pipelines.definitions import defs
+    from assets.resources import TillvaxtSettings
+    from pipelines.definitions import build_definitions
     from pipelines.jobs import PIPELINE_JOB
-    from pipelines.resources import TillvaxtSettings
 
     settings = TillvaxtSettings(raw_dir=str(raw), processed_dir=str(out))
-    job = defs.resolve_job_def(PIPELINE_JOB)
+    job = build_definitions(settings).resolve_job_def(PIPELINE_JOB)
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     profiler = None
     if profile:
@@ -103,11 +103,13 @@ def unchanged_tick_seconds(raw: Path, out: Path) -> tuple[float, str]:
     """A sensor tick on the tree as the last run saw it: hash every file, find no change."""
     from dagster import DagsterInstance, SkipReason, build_sensor_context
 
-    from pipelines.resources import TillvaxtSettings
-    from pipelines.sensors import raw_files_changed, raw_tree_state
+    from assets.resources import TillvaxtSettings
+    from pipelines.definitions import build_definitions
+    from pipelines.sensors import raw_tree_state
 
     cursor = json.dumps(raw_tree_state(raw), sort_keys=True)
     settings = TillvaxtSettings(raw_dir=str(raw), processed_dir=str(out))
+    raw_files_changed = build_definitions(settings).resolve_sensor_def("raw_files_changed")
     with DagsterInstance.ephemeral() as instance:
         ctx = build_sensor_context(
             instance=instance, cursor=cursor, resources={"settings": settings}

@@ -1,8 +1,10 @@
-"""Who owns the assets and how fresh the published tables must be, applied in one place.
+"""What every asset shares, applied in one place over the finished definitions: its
+stage group, its owner, the published tables' freshness, and the region partitions.
 
-Set here over the finished asset definitions (with `map_asset_specs`) rather than in
-every `@asset` call, so a new asset gets an owner without anyone remembering to add
-one, and the stage modules stay about what they compute.
+Set here (with `map_asset_specs`) rather than in every `@asset` call, so a new asset
+gets them without anyone remembering to add them, and the stage modules stay about
+what they compute. The partitions are the deployment's (`build_definitions`): None for
+one region, one per region folder for a national root.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from dagster import AssetsDefinition, AssetSpec, FreshnessPolicy, map_asset_specs
+from dagster import (
+    AssetsDefinition,
+    AssetSpec,
+    FreshnessPolicy,
+    PartitionsDefinition,
+    map_asset_specs,
+)
 
 OWNERS = ["team:tillvaxt"]
 PUBLISHED_PREFIX = "published"
@@ -24,15 +32,16 @@ PUBLISHED_FRESHNESS = FreshnessPolicy.time_window(
 )
 
 
-def _with_operations(spec: AssetSpec) -> AssetSpec:
-    spec = spec.replace_attributes(owners=spec.owners or OWNERS)
-    if spec.key.path[0] == PUBLISHED_PREFIX and spec.freshness_policy is None:
-        spec = spec.replace_attributes(freshness_policy=PUBLISHED_FRESHNESS)
-    return spec
-
-
 def with_operational_attributes(
-    assets: Iterable[AssetsDefinition],
+    assets: Iterable[AssetsDefinition], regions: PartitionsDefinition | None = None
 ) -> Sequence[AssetsDefinition]:
-    """Every asset with an owner (unless it names its own); `published/*` with a freshness policy."""
-    return list(map_asset_specs(_with_operations, list(assets)))
+    """Every asset with an owner (unless it names its own) and the region partitions;
+    `published/*` with a freshness policy."""
+
+    def attributes(spec: AssetSpec) -> AssetSpec:
+        spec = spec.replace_attributes(owners=spec.owners or OWNERS, partitions_def=regions)
+        if spec.key.path[0] == PUBLISHED_PREFIX and spec.freshness_policy is None:
+            spec = spec.replace_attributes(freshness_policy=PUBLISHED_FRESHNESS)
+        return spec
+
+    return list(map_asset_specs(attributes, list(assets)))

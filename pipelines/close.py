@@ -4,9 +4,19 @@ Both act on the warehouse only: certifying freezes what is published now, so the
 figures frozen are exactly the figures the report was written from.
 """
 
-from dagster import Config, Failure, OpExecutionContext, in_process_executor, job, op
+from dagster import (
+    Config,
+    Failure,
+    GraphDefinition,
+    JobDefinition,
+    OpExecutionContext,
+    PartitionsDefinition,
+    in_process_executor,
+    op,
+)
 
-from pipelines.resources import TillvaxtSettings
+from assets.published import PUBLISHED_TABLES
+from assets.resources import TillvaxtSettings
 from tillvaxt.close.certify import CloseError, certify_year, reopen_year
 from tillvaxt.provenance import code_version, input_hashes
 
@@ -20,29 +30,21 @@ class YearConfig(Config):
     year: int
 
 
-def _published_tables() -> list[str]:
-    from assets.published import PUBLISHED_TABLES
-
-    return list(PUBLISHED_TABLES)
-
-
 @op(
     description="Freeze the year's rows of every published table, with input hashes and code version."
 )
 def certify(context: OpExecutionContext, config: YearConfig, settings: TillvaxtSettings) -> dict:
-    engine = settings.engine()
     try:
-        frozen = certify_year(
-            engine,
-            config.year,
-            _published_tables(),
-            input_hashes(settings.raw_path),
-            code_version(),
-        )
+        with settings.warehouse() as warehouse:
+            frozen = certify_year(
+                warehouse.engine,
+                config.year,
+                list(PUBLISHED_TABLES),
+                input_hashes(settings.raw_path),
+                code_version(),
+            )
     except CloseError as exc:
         raise Failure(description=str(exc), allow_retries=False) from exc
-    finally:
-        engine.dispose()
     context.log.info(f"certified {config.year}: {frozen}")
     context.add_output_metadata(
         {"year": config.year, **{f"rows_{t}": n for t, n in frozen.items()}}
@@ -54,32 +56,30 @@ def certify(context: OpExecutionContext, config: YearConfig, settings: TillvaxtS
     description="Reopen a certified year: delete its snapshot (logged), so runs publish it as computed."
 )
 def reopen(context: OpExecutionContext, config: YearConfig, settings: TillvaxtSettings) -> None:
-    engine = settings.engine()
     try:
-        reopen_year(engine, config.year, code_version())
+        with settings.warehouse() as warehouse:
+            reopen_year(warehouse.engine, config.year, code_version())
     except CloseError as exc:
         raise Failure(description=str(exc), allow_retries=False) from exc
-    finally:
-        engine.dispose()
     context.log.info(f"reopened {config.year}")
 
 
-@job(
-    name=CERTIFY_JOB,
-    executor_def=in_process_executor,
-    description="Certify a year (run config: ops.certify.config.year). Its published figures are frozen; later changes become restatements.",
-)
-def certify_year_job() -> None:
-    certify()
+CLOSE_DESCRIPTIONS = {
+    CERTIFY_JOB: "Certify a year (run config: ops.certify.config.year). Its published figures are frozen; later changes become restatements.",
+    REOPEN_JOB: "Reopen a certified year (run config: ops.reopen.config.year). Explicit and logged in certification_log.",
+}
 
 
-@job(
-    name=REOPEN_JOB,
-    executor_def=in_process_executor,
-    description="Reopen a certified year (run config: ops.reopen.config.year). Explicit and logged in certification_log.",
-)
-def reopen_year_job() -> None:
-    reopen()
+def close_jobs(regions: PartitionsDefinition | None) -> list[JobDefinition]:
+    """`certify_year` and `reopen_year`; with regions partitioned, so a run acts on one region."""
+    return [
+        GraphDefinition(name=name, node_defs=[step]).to_job(
+            executor_def=in_process_executor,
+            partitions_def=regions,
+            description=CLOSE_DESCRIPTIONS[name],
+        )
+        for name, step in ((CERTIFY_JOB, certify), (REOPEN_JOB, reopen))
+    ]
 
 
 def year_run_config(job_name: str, year: int) -> dict:

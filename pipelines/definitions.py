@@ -1,84 +1,84 @@
-"""The Dagster definitions: every asset, check, job, schedule and resource of tillvaxt.
+"""The Dagster definitions, built from settings: every asset, check, job, schedule,
+sensor and resource of tillvaxt.
 
-`dagster dev` (through `workspace.yaml`) and the `tillvaxt` command both load `defs`.
-With `TILLVAXT_REGIONS_ROOT` set (a national deployment) the assets are partitioned
-by region and the job `tillvaxt_national` is added; `nightly` and `raw_files_changed`
-then start one run per region (`pipelines/national.py`).
+`build_definitions(settings)` is the one way in: `dagster dev` (through
+`workspace.yaml`, the lazily loaded `defs` below), the `tillvaxt` command and the
+tests all call it. One region or many is one code path: with a national root
+(`settings.regions_root`) the assets are partitioned by region and the parallel job
+`tillvaxt_national` is added; the schedule and the sensor then start one run per region.
 """
 
 from __future__ import annotations
 
-from dagster import (
-    Definitions,
-    ExecutorDefinition,
-    load_asset_checks_from_modules,
-    load_assets_from_modules,
-)
+from dagster import Definitions, ExecutorDefinition, StaticPartitionsDefinition, definitions
+from dagster import load_assets_from_modules as load
 
-from assets import (
-    findings,
-    ingest,
-    priorities,
-    published,
-    reconciled,
-    reports,
-    statistics,
-    validated,
-)
+from assets import published, raw, reconciled, statistics, validated
+from assets.resources import TillvaxtSettings, secret_value
 from pipelines.attributes import with_operational_attributes
-from pipelines.close import certify_year_job, reopen_year_job
-from pipelines.jobs import pipeline_job
-from pipelines.national import (
-    LOCAL_EXECUTOR,
-    national_job,
-    national_nightly,
-    national_raw_files_changed,
-)
-from pipelines.partitions import REGIONS
-from pipelines.resources import settings_from_env
+from pipelines.close import close_jobs
+from pipelines.jobs import LOCAL_EXECUTOR, pipeline_jobs
 from pipelines.schedules import nightly_schedule
-from pipelines.sensors import raw_files_changed
+from pipelines.sensors import raw_files_changed_sensor
+from pipelines.settings import settings_from_env
 from pipelines.step_storage import delete_step_outputs_sensors, run_scoped_io_manager
+from tillvaxt.masking import use_masking_key
 
-_modules = [ingest, validated, reconciled, findings, statistics, priorities, reports]
+# The stages in the order data flows through them; each module's assets form its group.
+STAGES = (
+    (raw, "ingest"),
+    (validated, "validated"),
+    (reconciled, "reconciled"),
+    (statistics, "statistics"),
+    (published, "published"),
+)
+
+
+def region_partitions(settings: TillvaxtSettings) -> StaticPartitionsDefinition | None:
+    """One partition per region folder under the national root; None for one region.
+
+    Static rather than dynamic: the set of regions is read when the definitions are
+    built, needs no sensor to register them, and a backfill over "all" means every
+    folder that is there. A new region is a new folder and a reload, not a code change.
+    """
+    keys = settings.region_keys()
+    return StaticPartitionsDefinition(keys) if keys is not None else None
 
 
 def build_definitions(
-    national_executor: ExecutorDefinition = LOCAL_EXECUTOR,
-    step_io: dict | None = None,
+    settings: TillvaxtSettings,
+    parallel_executor: ExecutorDefinition = LOCAL_EXECUTOR,
     step_outputs_dir: str | None = None,
 ) -> Definitions:
-    """The definitions; `national_executor` runs a region's steps, `step_outputs_dir`
-    is where they hand their outputs on (default: the instance's storage; both for
-    Kubernetes: definitions_k8s), `step_io` replaces that IO manager altogether."""
+    """The definitions for these settings.
+
+    `parallel_executor` runs a region's steps in `tillvaxt_national`, and
+    `step_outputs_dir` is where steps hand their outputs on (default: the instance's
+    storage); both are for Kubernetes (`pipelines/definitions_k8s.py`).
+    """
+    # The masking key is handed to the domain once, in every process that loads the code.
+    use_masking_key(secret_value(settings.masking_key))
+    regions = region_partitions(settings)
+    assets = [a for module, group in STAGES for a in load([module], group_name=group)]
+    jobs = pipeline_jobs(regions, parallel_executor)
+    scheduled = jobs[-1]  # the parallel job when there are regions
+    sensors = [raw_files_changed_sensor(scheduled, regions)]
+    if regions is not None:
+        sensors += delete_step_outputs_sensors(step_outputs_dir)
     io = run_scoped_io_manager
     if step_outputs_dir:
         io = run_scoped_io_manager.configured({"base_dir": step_outputs_dir})
-    jobs = [pipeline_job, certify_year_job, reopen_year_job]
-    schedules = [nightly_schedule]
-    sensors = [raw_files_changed]
-    if REGIONS is not None:
-        national = national_job(REGIONS, national_executor)
-        jobs.append(national)
-        schedules = [national_nightly(national, REGIONS)]
-        sensors = [
-            national_raw_files_changed(national, REGIONS),
-            *delete_step_outputs_sensors(step_outputs_dir),
-        ]
     return Definitions(
-        assets=with_operational_attributes(
-            [*load_assets_from_modules(_modules), *published.published_assets]
-        ),
-        asset_checks=load_asset_checks_from_modules(_modules),
-        jobs=jobs,
-        schedules=schedules,
+        assets=with_operational_attributes(assets, regions),
+        jobs=[*jobs, *close_jobs(regions)],
+        schedules=[nightly_schedule(scheduled, regions)],
         sensors=sensors,
-        resources={
-            "settings": settings_from_env(),
-            "io_manager": io,
-            **(step_io or {}),
-        },
+        resources={"settings": settings, "io_manager": io},
     )
 
 
-defs = build_definitions()
+@definitions
+def defs() -> Definitions:
+    """What `dagster dev` and `dagster job execute -m pipelines.definitions` load: the
+    definitions for the environment's settings, built when loaded, not at import."""
+    return build_definitions(settings_from_env())

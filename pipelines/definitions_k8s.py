@@ -14,16 +14,22 @@ than under each pod's own `DAGSTER_HOME`.
 
 from __future__ import annotations
 
+from dagster import Definitions, definitions
 from dagster_k8s import k8s_job_executor
 
 from pipelines.definitions import build_definitions
-from pipelines.national import MAX_CONCURRENT_STEPS
-from pipelines.resources import settings_from_env
+from pipelines.jobs import MAX_CONCURRENT_STEPS
+from pipelines.settings import settings_from_env
 
 K8S_EXECUTOR = k8s_job_executor.configured({"max_concurrent": MAX_CONCURRENT_STEPS})
-STEP_OUTPUTS = f"{settings_from_env().processed_dir}/.step_outputs"
 
-defs = build_definitions(
-    national_executor=K8S_EXECUTOR,
-    step_outputs_dir=STEP_OUTPUTS,
-)
+
+@definitions
+def defs() -> Definitions:
+    """The environment's settings, each region's steps in pods, outputs on the data volume."""
+    settings = settings_from_env()
+    return build_definitions(
+        settings,
+        parallel_executor=K8S_EXECUTOR,
+        step_outputs_dir=f"{settings.processed_dir}/.step_outputs",
+    )

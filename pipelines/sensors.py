@@ -23,15 +23,17 @@ from pathlib import Path
 
 from dagster import (
     DefaultSensorStatus,
+    PartitionsDefinition,
     RunRequest,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
     sensor,
 )
 
-from pipelines.jobs import pipeline_job
-from pipelines.resources import TillvaxtSettings
+from assets.resources import TillvaxtSettings
+from pipelines.schedules import region_keys
 from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import input_files
 
@@ -80,37 +82,69 @@ def parse_cursor(cursor: str | None) -> dict[str, str]:
     return state if isinstance(state, dict) else {}
 
 
-@sensor(
-    name="raw_files_changed",
-    job=pipeline_job,
-    minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
-    default_status=DefaultSensorStatus.RUNNING,
-    description=(
-        "Starts the pipeline when a file under the raw tree is new, changed or removed "
-        "(by SHA-256 of its content), so a late export does not wait for the nightly run."
-    ),
-)
-def raw_files_changed(
-    context: SensorEvaluationContext, settings: TillvaxtSettings
-) -> SensorResult | SkipReason:
-    before = parse_cursor(context.cursor)
-    after = raw_tree_state(settings.raw_path)
-    if not after and not before:
-        return SkipReason(f"no files under the raw tree {settings.raw_path}")
-    changed = changed_files(before, after)
+def region_state(state: dict[str, str], region_id: str | None) -> dict[str, str]:
+    """The part of a tree state that is one region's (paths `<region>/...`); all of it for None."""
+    if region_id is None:
+        return state
+    prefix = f"{region_id}/"
+    return {p: h for p, h in state.items() if p.startswith(prefix)}
+
+
+def changed_regions(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The regions with a file new, changed or removed between two national tree states."""
+    return sorted({p.split("/", 1)[0] for p in changed_files(before, after) if "/" in p})
+
+
+def _run_request(
+    before: dict[str, str], after: dict[str, str], region: str | None
+) -> RunRequest | None:
+    """A run for the region if its part of the tree changed, else None."""
+    mine_before, mine_after = region_state(before, region), region_state(after, region)
+    changed = changed_files(mine_before, mine_after)
     if not changed:
-        return SkipReason(f"no change under {settings.raw_path} ({len(after)} files)")
-    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-    # A file name is typed by a person and may hold a personal number: masked in the log.
-    context.log.info(scrub(f"raw files new, changed or removed: {shown}"))
-    return SensorResult(
-        run_requests=[
-            RunRequest(
-                run_key=state_digest(
-                    {"before": state_digest(before), "after": state_digest(after)}
-                ),
-                tags={"tillvaxt/changed_files": str(len(changed))},
-            )
-        ],
-        cursor=json.dumps(after, sort_keys=True),
+        return None
+    key = {"before": state_digest(mine_before), "after": state_digest(mine_after)}
+    return RunRequest(
+        run_key=state_digest({**key, **({"region": region} if region else {})}),
+        partition_key=region,
+        tags={"tillvaxt/changed_files": str(len(changed))},
     )
+
+
+def raw_files_changed_sensor(job, regions: PartitionsDefinition | None) -> SensorDefinition:
+    """`raw_files_changed`: a run for each region whose raw tree has a new, changed or
+    removed file (the whole raw tree for one region; `<root>/<region>/` for many)."""
+
+    @sensor(
+        name="raw_files_changed",
+        job=job,
+        minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
+        default_status=DefaultSensorStatus.RUNNING,
+        description=(
+            "Starts the pipeline (a region's run) when a file under the raw tree is new, changed "
+            "or removed (by SHA-256 of its content), so a late export does not wait for the "
+            "nightly run."
+        ),
+    )
+    def raw_files_changed(
+        context: SensorEvaluationContext, settings: TillvaxtSettings
+    ) -> SensorResult | SkipReason:
+        root = Path(settings.regions_root) if regions is not None else settings.raw_path
+        before = parse_cursor(context.cursor)
+        after = raw_tree_state(root)
+        if not after and not before:
+            return SkipReason(f"no files under the raw tree {root}")
+        requests = [
+            r for key in region_keys(regions) if (r := _run_request(before, after, key)) is not None
+        ]
+        if not requests:
+            return SkipReason(f"no change under {root} ({len(after)} files)")
+        changed = changed_files(before, after)
+        shown = ", ".join(changed[:5]) + (
+            f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        )
+        # A file name is typed by a person and may hold a personal number: masked in the log.
+        context.log.info(scrub(f"raw files new, changed or removed: {shown}"))
+        return SensorResult(run_requests=requests, cursor=json.dumps(after, sort_keys=True))
+
+    return raw_files_changed

@@ -35,9 +35,11 @@ from dagster import (
     run_status_sensor,
 )
 
+from pipelines.jobs import NATIONAL_JOB
+
 STEP_OUTPUTS = "tillvaxt_step_outputs"
 # Jobs whose steps run in separate processes: their storage outlives each step.
-MULTIPROCESS_JOBS = frozenset({"tillvaxt_national"})
+MULTIPROCESS_JOBS = frozenset({NATIONAL_JOB})
 
 
 def run_storage(storage_dir: str | Path, run_id: str) -> Path:

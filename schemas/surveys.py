@@ -10,15 +10,21 @@ def _dim(name: str) -> object:
     return pa.Field(isin=CATEGORIES[name], nullable=True)
 
 
-class RecipientProfiles(pa.DataFrameModel):
-    """One row per organisation: the person leading it (empty value = not known)."""
+class PersonGroups(pa.DataFrameModel):
+    """The five group dimensions of the person leading an organisation or answering the
+    survey (empty value = not known); shared by both survey tables."""
 
-    org_number: Series[str] = pa.Field(str_length={"min_value": 10, "max_value": 10}, unique=True)
     kon: Series[str] = _dim("kon")
     bakgrund: Series[str] = _dim("bakgrund")
     utbildning: Series[str] = _dim("utbildning")
     inkomstklass: Series[str] = _dim("inkomstklass")
     aldersgrupp: Series[str] = _dim("aldersgrupp")
+
+
+class RecipientProfiles(PersonGroups):
+    """One row per organisation: the person leading it (empty value = not known)."""
+
+    org_number: Series[str] = pa.Field(str_length={"min_value": 10, "max_value": 10}, unique=True)
     source_file: Series[str]
     source_line: Series[int] = pa.Field(ge=2)
 
@@ -27,7 +33,7 @@ class RecipientProfiles(pa.DataFrameModel):
         coerce = False
 
 
-class PopulationSurvey(pa.DataFrameModel):
+class PopulationSurvey(PersonGroups):
     """One row per respondent; `Ind_*` are 0/1 with empty = item non-response.
 
     The weight is a float because it only ever enters the survey statistics; it is
@@ -39,11 +45,6 @@ class PopulationSurvey(pa.DataFrameModel):
     municipality_code: Series[str] = pa.Field(
         str_matches=r"^[0-9]{4}$", nullable=True, metadata={"must": "be four digits or empty"}
     )
-    kon: Series[str] = _dim("kon")
-    bakgrund: Series[str] = _dim("bakgrund")
-    utbildning: Series[str] = _dim("utbildning")
-    inkomstklass: Series[str] = _dim("inkomstklass")
-    aldersgrupp: Series[str] = _dim("aldersgrupp")
     stratum: Series[str]
     weight: Series[float] = pa.Field(gt=0)
     indicators: Series[pa.Int64] = pa.Field(

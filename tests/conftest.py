@@ -16,6 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from schemas.appropriations import Appropriations
+from schemas.decisions import Decisions
+from schemas.payouts import Payouts
+from schemas.raw import header_line
+
 REPO = Path(__file__).resolve().parents[1]
 
 _KEEP = ("TILLVAXT_TEST_", "TILLVAXT_REQUIRE_")
@@ -53,12 +58,10 @@ def suite_instance() -> Path:
     return Path(SUITE_ENV["DAGSTER_HOME"])
 
 
-PAYOUT_HEADER = "Verifikationsnummer;Bokföringsdatum;Diarienummer;Organisationsnummer;Mottagare;Insats;Belopp;Anslag;Kommun"
-DECISION_HEADER = (
-    "Diarienummer;Beslutsdatum;Insats;Organisationsnummer;Sökande;Projektnamn;Beviljat belopp;"
-    "Medfinansiering;Projektstart;Projektslut;Prioritering;Status;EU-ärende"
-)
-APPROPRIATION_HEADER = "År;Anslag;Tilldelat belopp;Anslagskredit;Högsta anslagssparande"
+# The headers a source system writes, from the models' raw-column metadata.
+PAYOUT_HEADER = header_line(Payouts)
+DECISION_HEADER = header_line(Decisions)
+APPROPRIATION_HEADER = header_line(Appropriations)
 
 
 def write(path: Path, lines: list[str], encoding: str = "utf-8", newline: str = "\n") -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 def test_probe_runs_the_main_command_with_the_suites_environment(small_raw: Path) -> None:
     env = {**os.environ, "TILLVAXT_RAW_DIR": str(small_raw)}
     proc = subprocess.run(
-        [sys.executable, "-m", "tillvaxt.cli", "run"],
+        [sys.executable, "-m", "pipelines.cli", "run"],
         env=env,
         capture_output=True,
         text=True,

@@ -12,18 +12,22 @@ from dagster import DagsterInstance
 from dagster._utils.error import SerializableErrorInfo
 
 import assets.reconciled as reconciled
-from pipelines.definitions import defs
+from assets.resources import TillvaxtSettings
+from pipelines import cli
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
-from pipelines.resources import TillvaxtSettings
+from pipelines.settings import settings_from_env
 from tests.conftest import REPO
-from tillvaxt import cli
+
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
 
 
 def _cli(raw: Path, processed: Path, **env_extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_"))}
     env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed), **env_extra)
     return subprocess.run(
-        [sys.executable, "-m", "tillvaxt.cli", "run", "--force"],
+        [sys.executable, "-m", "pipelines.cli", "run", "--force"],
         env=env,
         cwd=REPO,
         capture_output=True,

@@ -84,7 +84,7 @@ def _tillvaxt(args: list[str], raw: Path, processed: Path) -> subprocess.Complet
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_HOME"))}
     env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
     return subprocess.run(
-        [sys.executable, "-m", "tillvaxt.cli", *args],
+        [sys.executable, "-m", "pipelines.cli", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -2,8 +2,12 @@
 
 from dagster import AssetKey
 
-from pipelines.definitions import defs
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
+from pipelines.settings import settings_from_env
+
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
 
 
 def test_definitions_load_with_groups_and_descriptions() -> None:

@@ -19,7 +19,7 @@ def run_cli(raw: Path, processed: Path, url: str | None = None) -> subprocess.Co
     if url:
         env["TILLVAXT_DATABASE_URL"] = url
     return subprocess.run(
-        [sys.executable, "-m", "tillvaxt.cli", "run"],
+        [sys.executable, "-m", "pipelines.cli", "run"],
         env=env,
         capture_output=True,
         text=True,

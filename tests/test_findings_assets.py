@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dagster import AssetCheckKey, AssetKey
 
-from pipelines.definitions import defs
+from pipelines.definitions import build_definitions
+from pipelines.settings import settings_from_env
 from tillvaxt.rules import RULES
+
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
 
 
 def test_findings_assets_sit_in_their_groups_and_wait_for_the_reconciliation() -> None:

@@ -17,10 +17,14 @@ import pytest
 import sqlalchemy as sa
 from dagster import DagsterInstance, DagsterRunStatus
 
-from pipelines.definitions import defs
+from assets.resources import TillvaxtSettings
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
-from pipelines.resources import TillvaxtSettings
+from pipelines.settings import settings_from_env
 from tests.conftest import REPO
+
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
 
 INIT = REPO / "deploy" / "init-dagster-home.sh"
 PG_URL = os.environ.get(

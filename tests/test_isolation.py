@@ -84,7 +84,7 @@ def test_national_then_single_region_runs_share_one_dagster_home(
 
     def cli(**extra: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "tillvaxt.cli", "run", "--force"],
+            [sys.executable, "-m", "pipelines.cli", "run", "--force"],
             cwd=REPO,
             env=_user_env(home, **extra),
             capture_output=True,

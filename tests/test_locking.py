@@ -15,17 +15,21 @@ import sqlalchemy as sa
 from dagster import DagsterInstance
 
 import assets.published as published_module
-from pipelines.definitions import defs
+from assets.resources import TillvaxtSettings
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
-from pipelines.resources import TillvaxtSettings
+from pipelines.settings import settings_from_env
 from tests.conftest import REPO
 from tillvaxt.publish.lock import LOCK_FILE, run_lock
 from tillvaxt.publish.publisher import last_publication
 from tillvaxt.rerun import MARKER
 
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
+
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "tillvaxt.cli", "run", "--force", *args]
+    return [sys.executable, "-m", "pipelines.cli", "run", "--force", *args]
 
 
 def _env(raw: Path, processed: Path) -> dict[str, str]:

@@ -1,8 +1,7 @@
 """A national deployment: one raw tree per region under one root, one partition each.
 
-The runs happen in a subprocess (`tests/national_driver.py`, or the `dagster` command),
-because the partitions are read from `TILLVAXT_REGIONS_ROOT` when the code is loaded
-and this process has loaded the single-region definitions.
+The runs happen in this process, on definitions built from the national settings
+(`build_definitions`); only the tests of the `dagster` and `tillvaxt` commands start one.
 """
 
 from __future__ import annotations
@@ -21,14 +20,11 @@ import sqlalchemy as sa
 from dagster import DagsterInstance, SensorResult, build_sensor_context, define_asset_job
 from dagster import StaticPartitionsDefinition as Static
 
-from pipelines.national import changed_regions, national_raw_files_changed
-from pipelines.resources import (
-    RegionsError,
-    TillvaxtSettings,
-    region_ids,
-    regional_database_url,
-    settings_from_env,
-)
+from assets.resources import TillvaxtSettings
+from pipelines.definitions import build_definitions
+from pipelines.jobs import NATIONAL_JOB
+from pipelines.sensors import changed_regions, raw_files_changed_sensor
+from pipelines.settings import settings_from_env
 from tests.conftest import (
     APPROPRIATION_HEADER,
     DECISION_HEADER,
@@ -36,6 +32,7 @@ from tests.conftest import (
     REPO,
     write,
 )
+from tillvaxt.region import RegionsError, region_ids, regional_database_url
 
 pytest_plugins = ["tests.pg"]  # the pg_url fixture
 
@@ -113,16 +110,24 @@ def _env(root: Path, processed: Path, **extra: str) -> dict[str, str]:
 
 
 def _drive(env: dict[str, str], *regions: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.national_driver", *regions],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """Run each region's partition of `tillvaxt_national` in process, on definitions built
+    from the national settings; the partitions and jobs seen and each run's success."""
+    settings = settings_from_env({k: v for k, v in env.items() if k != "TILLVAXT_MASKING_KEY"})
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def(NATIONAL_JOB)
+    results = {}
+    with DagsterInstance.ephemeral() as instance:
+        for region in regions:
+            result = job.execute_in_process(
+                instance=instance, partition_key=region, raise_on_error=False
+            )
+            results[region] = result.success
+    return {
+        "partitions": job.partitions_def.get_partition_keys(),
+        "jobs": sorted(j.name for j in defs.resolve_all_job_defs()),
+        "executor": job.executor_def.name,
+        "success": results,
+    }
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -210,7 +215,7 @@ def test_sensor_requests_a_run_only_for_the_region_that_changed(
 ) -> None:
     regions = Static(["halland", "kronoberg"])
     job = define_asset_job("national_test", partitions_def=regions)
-    sensor = national_raw_files_changed(job, regions)
+    sensor = raw_files_changed_sensor(job, regions)
     settings = TillvaxtSettings(
         raw_dir="", processed_dir=str(tmp_path / "p"), regions_root=str(national_root)
     )
@@ -352,7 +357,7 @@ def test_cli_runs_one_region_or_refuses_to_certify_without_one(
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "tillvaxt.cli", *args],
+            [sys.executable, "-m", "pipelines.cli", *args],
             cwd=REPO,
             env=env,
             capture_output=True,

@@ -62,7 +62,7 @@ def test_k8s_definitions_validate_with_regions(tmp_path: Path) -> None:
             "python",
             "-c",
             "from pipelines.definitions_k8s import defs; "
-            "j = defs.resolve_job_def('tillvaxt_national'); "
+            "j = defs().resolve_job_def('tillvaxt_national'); "
             "print(j.executor_def.name, *j.partitions_def.get_partition_keys())",
         ],
         cwd=REPO,

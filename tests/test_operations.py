@@ -16,9 +16,13 @@ from dagster import AssetKey, DagsterInstance, TableColumnDep
 import tillvaxt.publish.publisher as publisher_module
 import tillvaxt.publish.warehouse as warehouse_module
 from assets._schema import column_type, table_schema
-from pipelines.definitions import defs
+from assets.resources import TillvaxtSettings
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
-from pipelines.resources import TillvaxtSettings
+from pipelines.settings import settings_from_env
+
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
 
 RECON = AssetKey(["published", "appropriation_reconciliation"])
 

@@ -189,7 +189,7 @@ def _run_cli_with_home(raw: Path, processed: Path, home: Path) -> subprocess.Com
     env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
     env["DAGSTER_HOME"] = str(home)
     return subprocess.run(
-        [sys.executable, "-m", "tillvaxt.cli", "run"],
+        [sys.executable, "-m", "pipelines.cli", "run"],
         env=env,
         capture_output=True,
         text=True,

@@ -12,11 +12,15 @@ import sqlalchemy as sa
 from dagster import DagsterInstance
 
 import tillvaxt.publish.publisher as publisher_module
-from pipelines.definitions import defs
+from assets.resources import TillvaxtSettings
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
-from pipelines.resources import TillvaxtSettings
+from pipelines.settings import settings_from_env
 from tests.conftest import PAYOUT_HEADER, write
 from tillvaxt.publish.warehouse import read_table
+
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
 
 TABLES = ["appropriation_reconciliation", "appropriation_usage", "recipients_by_instrument"]
 

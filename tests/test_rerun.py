@@ -39,7 +39,7 @@ def _cli(raw: Path, processed: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TILLVAXT_")}
     env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
     return subprocess.run(
-        [sys.executable, "-m", "tillvaxt.cli", "run"],
+        [sys.executable, "-m", "pipelines.cli", "run"],
         env=env,
         cwd=REPO,
         capture_output=True,

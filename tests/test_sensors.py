@@ -4,10 +4,14 @@ from pathlib import Path
 
 from dagster import DagsterInstance, SensorResult, SkipReason, build_sensor_context
 
+from assets.resources import TillvaxtSettings
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
-from pipelines.resources import TillvaxtSettings
-from pipelines.sensors import changed_files, raw_files_changed, raw_tree_state
+from pipelines.sensors import changed_files, raw_tree_state
+from pipelines.settings import settings_from_env
 from tests.conftest import PAYOUT_HEADER, write
+
+raw_files_changed = build_definitions(settings_from_env()).resolve_sensor_def("raw_files_changed")
 
 
 def _tick(raw: Path, cursor: str | None, tmp_path: Path) -> SensorResult | SkipReason:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dagster import AssetKey
 
-from pipelines.definitions import defs
+from pipelines.definitions import build_definitions
+from pipelines.settings import settings_from_env
 from tests.conftest import REPO
 from tillvaxt.groups import TOTAL
 from tillvaxt.statistics.design import select_tables
@@ -20,6 +21,9 @@ from tillvaxt.statistics.survey import survey_estimates
 from tillvaxt.validate.payouts import read_payouts, validate_payouts
 from tillvaxt.validate.population import read_population, validate_population
 from tillvaxt.validate.surveys import read_profiles, read_survey, validate_profiles, validate_survey
+
+# The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
+defs = build_definitions(settings_from_env())
 
 RAW = REPO / "data" / "raw"
 

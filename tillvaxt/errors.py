@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tillvaxt.masking import scrub  # a user's file may hold personal identity numbers
+
 
 @dataclass
 class InputError(Exception):
@@ -27,8 +29,6 @@ class InputError(Exception):
             where += f", line {self.line}"
         if self.column is not None:
             where += f", column '{self.column}'"
-        from tillvaxt.orgnr import scrub  # a user's file may hold personal identity numbers
-
         return scrub(f"{where}: expected {self.expected}, found {self.found}")
 
 

@@ -15,6 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fnmatch import fnmatch
@@ -426,3 +427,21 @@ def read_source_dir(
         cols[ERROR_COL] = pd.Series([], dtype="string")
         return pd.DataFrame(cols)
     return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    """Where a source's files are and what they must hold: its folder under the raw tree,
+    the file name patterns, the headers every file must have, and whether the figures
+    can do without it."""
+
+    folder: str
+    required: tuple[str, ...]
+    patterns: tuple[str, ...] = ("*.csv",)
+    must_exist: bool = False
+
+    def read(self, raw_dir: Path) -> pd.DataFrame:
+        """Every file of the source as text (`read_source_dir`)."""
+        return read_source_dir(
+            raw_dir / self.folder, raw_dir, self.required, self.patterns, self.must_exist
+        )

@@ -2,16 +2,20 @@
 
 Every Swedish region reports the same way, so nothing in the code is Halland-only:
 the region is data, a TOML file. Halland's ships with the package and is the default;
-`TILLVAXT_REGION_FILE` points at another.
+the settings (`TILLVAXT_REGION_FILE`) may point at another. A national deployment is
+one raw tree per region under one root (`region_ids`), each with its own warehouse.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+import sqlalchemy as sa
 
 OUTSIDE_COUNTY = "Utanför länet"
 
@@ -90,3 +94,56 @@ def load_region(path: str | None = None) -> Region:
         return region_from_toml(Path(path).read_text(encoding="utf-8"))
     text = resources.files("tillvaxt.regions").joinpath("halland.toml").read_text(encoding="utf-8")
     return region_from_toml(text)
+
+
+# --- a national deployment: one raw tree per region under one root -------------------
+
+# A region's id is its folder name under the root; it becomes a partition key, a
+# directory name and (on PostgreSQL) part of a schema name, so it is kept plain.
+REGION_ID = re.compile(r"[a-z][a-z0-9_]*")
+REGION_FILE_NAME = "region.toml"
+REGIONS_ROOT_SETTING = "TILLVAXT_REGIONS_ROOT"
+DATABASE_URL_SETTING = "TILLVAXT_DATABASE_URL"
+
+
+class RegionsError(ValueError):
+    """The regions root is not usable as configured; the message says what to change."""
+
+
+def region_ids(root: Path) -> list[str]:
+    """The regions under a national root: its sub-folders, sorted; hidden ones ignored."""
+    if not root.is_dir():
+        raise RegionsError(f"{REGIONS_ROOT_SETTING}={root} is not a directory")
+    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    bad = [n for n in names if not REGION_ID.fullmatch(n)]
+    if bad:
+        raise RegionsError(
+            f"{REGIONS_ROOT_SETTING}={root}: region folder names must be lowercase letters, "
+            f"digits and _ starting with a letter (e.g. vastra_gotaland); found {bad}"
+        )
+    if not names:
+        raise RegionsError(f"{REGIONS_ROOT_SETTING}={root} holds no region folders")
+    return names
+
+
+def regional_database_url(database_url: str, region_id: str) -> tuple[str, str | None]:
+    """The warehouse URL for one region, and the PostgreSQL schema to create, if any.
+
+    `{region}` in the URL is replaced by the region id (a database or SQLite file per
+    region). A PostgreSQL URL without it keeps one database with a schema per region,
+    `tillvaxt_<region_id>`, chosen through libpq's `options=-csearch_path=...`, so every
+    unqualified table name (publishing, certifying, the reports) lands in that schema.
+    Any other URL would put every region's tables into one place, which is refused.
+    """
+    if "{region}" in database_url:
+        return database_url.replace("{region}", region_id), None
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        schema = f"tillvaxt_{region_id}"
+        return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False
+        ), schema
+    raise RegionsError(
+        f"{DATABASE_URL_SETTING} must contain {{region}} (or be PostgreSQL, one schema per region) "
+        f"when {REGIONS_ROOT_SETTING} is set; otherwise every region would overwrite the same tables"
+    )

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 
-from pipelines.definitions import defs
+from assets.resources import TillvaxtSettings
+from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
-from pipelines.resources import TillvaxtSettings
 from tests.generated import oracle
 from tests.generated.treegen import PROFILES, Features, Tree, all_spellings, draw, write
 
@@ -95,11 +95,9 @@ class RunResult:
 def run_pipeline(raw: Path, processed: Path) -> RunResult:
     """One in-process run of the whole job on an ephemeral instance."""
     settings = TillvaxtSettings(raw_dir=str(raw), processed_dir=str(processed))
-    job = defs.resolve_job_def(PIPELINE_JOB)
+    job = build_definitions(settings).resolve_job_def(PIPELINE_JOB)
     with DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(
-            instance=instance, resources={"settings": settings}, raise_on_error=False
-        )
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
         checks: dict[tuple[str, str], bool] = {}
         errors: list[str] = []
         for ev in result.all_events:

@@ -10,20 +10,17 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.appropriations import Appropriations
+from schemas.raw import optional_headers, raw_names, required_headers
 from tillvaxt.errors import InputError
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, SourceFiles
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantine_rows, quarantined
 
-REQUIRED = ["År", "Anslag", "Tilldelat belopp", "Anslagskredit"]
-OPTIONAL = ["Högsta anslagssparande"]
-RAW_NAMES = {
-    "year": "År",
-    "appropriation": "Anslag",
-    "allocated_ore": "Tilldelat belopp",
-    "credit_limit_ore": "Anslagskredit",
-    "max_savings_ore": "Högsta anslagssparande",
-}
+# The raw headers, from the model's field metadata (schemas/raw.py).
+REQUIRED = required_headers(Appropriations)
+OPTIONAL = optional_headers(Appropriations)
+RAW_NAMES = raw_names(Appropriations)
+FILES = SourceFiles("appropriations", tuple(REQUIRED), must_exist=True)
 
 
 @dataclass
@@ -34,10 +31,18 @@ class ValidatedAppropriations(Validated):
     # Quarantine records that stand for no raw row: a year missing between two on file.
     missing_years: int = 0
 
+    @property
+    def merged(self) -> int:
+        return self.duplicates_merged
+
+    @property
+    def not_rows(self) -> int:
+        return self.missing_years
+
 
 def read_appropriations(raw_dir: Path) -> pd.DataFrame:
     """Every appropriation file as text."""
-    return read_source_dir(raw_dir / "appropriations", raw_dir, REQUIRED, must_exist=True)
+    return FILES.read(raw_dir)
 
 
 def validate_appropriations(raw: pd.DataFrame) -> ValidatedAppropriations:
@@ -69,15 +74,13 @@ def validate_appropriations(raw: pd.DataFrame) -> ValidatedAppropriations:
     good = typed[~bad].astype(
         {"year": "int64", "allocated_ore": "int64", "credit_limit_ore": "int64"}
     )
-    more = schema_failures(good, Appropriations, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
+    bad = model_verdict(errors, good, Appropriations, RAW_NAMES, raw)
     years, codes = _quarantine_year_and_code(raw, typed, bad)
-    quarantine = quarantine_rows(
+    quarantine = quarantined(
         "appropriations",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=years,
         appropriations=codes,
     )

@@ -8,51 +8,25 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.decisions import Decisions
+from schemas.raw import optional_headers, raw_names, required_headers
 from tillvaxt.errors import InputError
 from tillvaxt.money import check_total
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, SourceFiles
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
-REQUIRED = [
-    "Diarienummer",
-    "Beslutsdatum",
-    "Insats",
-    "Organisationsnummer",
-    "Sökande",
-    "Projektnamn",
-    "Beviljat belopp",
-    "Medfinansiering",
-    "Projektstart",
-    "Projektslut",
-    "Prioritering",
-    "Status",
-]
-OPTIONAL = ["EU-ärende"]
-RAW_NAMES = {
-    "decision_id": "Diarienummer",
-    "decision_date": "Beslutsdatum",
-    "instrument": "Insats",
-    "org_number": "Organisationsnummer",
-    "applicant_name": "Sökande",
-    "project_name": "Projektnamn",
-    "granted_ore": "Beviljat belopp",
-    "cofinancing_ore": "Medfinansiering",
-    "project_start": "Projektstart",
-    "project_end": "Projektslut",
-    "priority_text": "Prioritering",
-    "status": "Status",
-    "eu_case_id": "EU-ärende",
-}
+# The raw headers, from the model's field metadata (schemas/raw.py).
+REQUIRED = required_headers(Decisions)
+OPTIONAL = optional_headers(Decisions)
+RAW_NAMES = raw_names(Decisions)
+FILES = SourceFiles("decisions", tuple(REQUIRED), ("*.csv", "*.xlsx"), must_exist=True)
 _SNAPSHOT_NAME = re.compile(r"beslut_(\d{8})\.(csv|xlsx)$", re.IGNORECASE)
 
 
 def read_decisions(raw_dir: Path) -> pd.DataFrame:
     """Every decision snapshot (CSV and XLSX) as text."""
-    return read_source_dir(
-        raw_dir / "decisions", raw_dir, REQUIRED, patterns=("*.csv", "*.xlsx"), must_exist=True
-    )
+    return FILES.read(raw_dir)
 
 
 def snapshot_date(label: str) -> pd.Timestamp:
@@ -146,14 +120,12 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     )
     bad = errors != ""
     good = typed[~bad].astype({"granted_ore": "int64", "cofinancing_ore": "int64"})
-    more = schema_failures(good, Decisions, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
+    bad = model_verdict(errors, good, Decisions, RAW_NAMES, raw)
+    quarantine = quarantined(
         "decisions",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=ddate.dt.year.astype("Int64").fillna(
             raw["Beslutsdatum"]
             .astype("string")

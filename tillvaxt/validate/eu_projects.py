@@ -21,15 +21,18 @@ from tillvaxt.rawfiles import (
     ERROR_COL,
     FILE_COL,
     LINE_COL,
+    SourceFiles,
     counts_as_input,
     decode,
     read_delimited_text,
 )
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows
+from tillvaxt.validate.quarantine import Validated, quarantined
 
 REQUIRED = ["ärende-id", "projekt_starttid", "projekt_sluttid", "län"]
+# Declared like the other sources; read by `read_eu_projects` (','-separated, multi-line).
+FILES = SourceFiles("eu_projects", tuple(REQUIRED))
 OPTIONAL = [
     "område",
     "insatsområde",
@@ -130,9 +133,7 @@ def validate_eu_projects(raw: pd.DataFrame) -> Validated:
     )
     errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5)
     bad = errors != ""
-    quarantine = quarantine_rows(
-        "eu_projects", typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad]
-    )
+    quarantine = quarantined("eu_projects", typed, errors, bad)
     valid = typed[~bad].astype({"granted_ore": "int64"}).reset_index(drop=True)
     return Validated(valid=valid[COLUMNS], quarantine=quarantine, rows_read=len(raw))
 

@@ -8,34 +8,17 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.payouts import Payouts
+from schemas.raw import raw_names, required_headers
 from tillvaxt.money import check_total
 from tillvaxt.orgnr import scrub
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, SourceFiles
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
-REQUIRED = [
-    "Verifikationsnummer",
-    "Bokföringsdatum",
-    "Diarienummer",
-    "Organisationsnummer",
-    "Mottagare",
-    "Insats",
-    "Belopp",
-    "Anslag",
-    "Kommun",
-]
-RAW_NAMES = {
-    "voucher_id": "Verifikationsnummer",
-    "booking_date": "Bokföringsdatum",
-    "decision_id": "Diarienummer",
-    "org_number": "Organisationsnummer",
-    "recipient_name": "Mottagare",
-    "instrument": "Insats",
-    "amount_ore": "Belopp",
-    "appropriation": "Anslag",
-    "municipality_code": "Kommun",
-}
+# The raw headers, from the model's field metadata (schemas/raw.py).
+REQUIRED = required_headers(Payouts)
+RAW_NAMES = raw_names(Payouts)
+FILES = SourceFiles("payouts", tuple(REQUIRED), must_exist=True)
 CONTENT = [c for c in RAW_NAMES if c != "recipient_name"] + ["recipient_name"]
 
 
@@ -46,10 +29,15 @@ class ValidatedPayouts(Validated):
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     duplicates_merged: int = 0
 
+    @property
+    def merged(self) -> int:
+        """Identical repeats merged, and the rows of conflicting vouchers set aside."""
+        return self.duplicates_merged + len(self.conflicts)
+
 
 def read_payouts(raw_dir: Path) -> pd.DataFrame:
     """Every payout export as text."""
-    return read_source_dir(raw_dir / "payouts", raw_dir, REQUIRED, must_exist=True)
+    return FILES.read(raw_dir)
 
 
 def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
@@ -81,15 +69,13 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
     errors = fields.row_errors(raw[ERROR_COL], e1, e2, e3, e4, e5, e6, e7)
     bad = errors != ""
     good = typed[~bad].astype({"year": "int64", "amount_ore": "int64"})
-    more = schema_failures(good, Payouts, {**RAW_NAMES, "year": "Bokföringsdatum"}, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
+    bad = model_verdict(errors, good, Payouts, {**RAW_NAMES, "year": "Bokföringsdatum"}, raw)
     year, approp_of_bad, errors = _quarantine_years(raw, typed, bad, errors, good.index)
-    quarantine = quarantine_rows(
+    quarantine = quarantined(
         "payouts",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=year,
         appropriations=approp_of_bad,
     )

@@ -12,18 +12,19 @@ import pandas as pd
 
 from schemas.population import Population
 from tillvaxt.groups import DIMENSIONS
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, SourceFiles
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 from tillvaxt.validate.surveys import RAW_NAMES, category
 
 POPULATION_DIMS = ["kon", "bakgrund", "utbildning", "aldersgrupp"]
 REQUIRED = ["År", "Kommun", "Kön", "Bakgrund", "Utbildning", "Åldersgrupp", "Antal"]
+FILES = SourceFiles("population", tuple(REQUIRED))
 
 
 def read_population(raw_dir: Path) -> pd.DataFrame:
     """Every population file as text."""
-    return read_source_dir(raw_dir / "population", raw_dir, REQUIRED)
+    return FILES.read(raw_dir)
 
 
 def validate_population(raw: pd.DataFrame) -> Validated:
@@ -51,14 +52,12 @@ def validate_population(raw: pd.DataFrame) -> Validated:
     )
     errors = fields.row_errors(raw[ERROR_COL], e1, e2, *errs)
     good = typed[errors == ""].astype({"year": "int64", "count": "int64"})
-    more = schema_failures(good, Population, {**RAW_NAMES, "count": "Antal"}, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
+    bad = model_verdict(errors, good, Population, {**RAW_NAMES, "count": "Antal"}, raw)
+    quarantine = quarantined(
         "population",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=typed.loc[bad, "year"],
     )
     valid = good[~bad[good.index]].reset_index(drop=True)

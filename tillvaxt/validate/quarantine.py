@@ -15,6 +15,7 @@ from pandera.errors import SchemaErrors
 
 from tillvaxt.money import format_swedish
 from tillvaxt.orgnr import scrub
+from tillvaxt.validate.fields import join_errors
 
 QUARANTINE_COLUMNS = [
     "source",
@@ -34,6 +35,16 @@ class Validated:
     valid: pd.DataFrame
     quarantine: pd.DataFrame
     rows_read: int
+
+    @property
+    def merged(self) -> int:
+        """Raw rows accounted for without a row of their own (repeats merged, superseded)."""
+        return 0
+
+    @property
+    def not_rows(self) -> int:
+        """Quarantine records that stand for no raw row (e.g. a missing year)."""
+        return 0
 
 
 def empty_quarantine() -> pd.DataFrame:
@@ -180,3 +191,27 @@ def check_sentence(column: pa.Column, number: int, col: str) -> str:
     if name == "unique":
         return "must appear only once"
     return f"must pass the check {check.name}"
+
+
+def model_verdict(
+    errors: pd.Series,
+    checked: pd.DataFrame,
+    model: type[pa.DataFrameModel],
+    raw_names: dict[str, str],
+    raw: pd.DataFrame,
+) -> pd.Series:
+    """The second gate: the model's failures on `checked` (the rows the field parsers let
+    through) added to `errors` in place; returns which rows are to be quarantined."""
+    more = schema_failures(checked, model, raw_names, raw)
+    errors[more.index] = join_errors(errors[more.index], more)
+    return errors != ""
+
+
+def quarantined(
+    source: str, typed: pd.DataFrame, errors: pd.Series, bad: pd.Series, **where: pd.Series
+) -> pd.DataFrame:
+    """The quarantine records of the `bad` rows of a typed frame, with file, line and
+    reasons (`where`: the years and appropriations, as `quarantine_rows` takes them)."""
+    return quarantine_rows(
+        source, typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad], **where
+    )

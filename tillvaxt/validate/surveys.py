@@ -14,9 +14,9 @@ import pandas as pd
 
 from schemas.surveys import PopulationSurvey, RecipientProfiles
 from tillvaxt.groups import CATEGORIES, DIMENSIONS
-from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, read_source_dir
+from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, SourceFiles
 from tillvaxt.validate import fields
-from tillvaxt.validate.quarantine import Validated, quarantine_rows, schema_failures
+from tillvaxt.validate.quarantine import Validated, model_verdict, quarantined
 
 # Internal column → the name in the file, so a rejected row's reason names the file's column.
 RAW_NAMES = {
@@ -30,6 +30,8 @@ RAW_NAMES = {
 }
 PROFILE_REQUIRED = ["Organisationsnummer", *DIMENSIONS.values()]
 SURVEY_REQUIRED = ["Löpnummer", "År", "Kommun", *DIMENSIONS.values(), "Stratum", "Vikt"]
+PROFILE_FILES = SourceFiles("surveys", tuple(PROFILE_REQUIRED), ("mottagarprofil_*.csv",))
+SURVEY_FILES = SourceFiles("surveys", tuple(SURVEY_REQUIRED), ("befolkningsenkat_*.csv",))
 INDICATOR_PREFIX = "Ind_"
 
 # A positive decimal with a decimal comma, optionally space-grouped: `35,42`, `1 204,5`.
@@ -43,6 +45,10 @@ class ValidatedProfiles(Validated):
 
     superseded: int = 0
 
+    @property
+    def merged(self) -> int:
+        return self.superseded
+
 
 @dataclass
 class ValidatedSurvey(Validated):
@@ -50,19 +56,19 @@ class ValidatedSurvey(Validated):
 
     duplicates_merged: int = 0
 
+    @property
+    def merged(self) -> int:
+        return self.duplicates_merged
+
 
 def read_profiles(raw_dir: Path) -> pd.DataFrame:
     """Every recipient-profile file as text."""
-    return read_source_dir(
-        raw_dir / "surveys", raw_dir, PROFILE_REQUIRED, patterns=("mottagarprofil_*.csv",)
-    )
+    return PROFILE_FILES.read(raw_dir)
 
 
 def read_survey(raw_dir: Path) -> pd.DataFrame:
     """Every population-survey file as text (each may carry its own `Ind_` columns)."""
-    return read_source_dir(
-        raw_dir / "surveys", raw_dir, SURVEY_REQUIRED, patterns=("befolkningsenkat_*.csv",)
-    )
+    return SURVEY_FILES.read(raw_dir)
 
 
 def category(s: pd.Series, dim: str) -> tuple[pd.Series, pd.Series]:
@@ -138,12 +144,8 @@ def validate_profiles(raw: pd.DataFrame) -> ValidatedProfiles:
     latest = good.sort_values(["source_file", "source_line"], kind="stable").drop_duplicates(
         subset=["org_number"], keep="last"
     )
-    more = schema_failures(latest, RecipientProfiles, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
-        "surveys", typed.loc[bad, "source_file"], typed.loc[bad, "source_line"], errors[bad]
-    )
+    bad = model_verdict(errors, latest, RecipientProfiles, RAW_NAMES, raw)
+    quarantine = quarantined("surveys", typed, errors, bad)
     valid = latest[~bad[latest.index]].sort_values("org_number").reset_index(drop=True)
     return ValidatedProfiles(
         valid=valid,
@@ -202,14 +204,12 @@ def validate_survey(raw: pd.DataFrame) -> ValidatedSurvey:
                 f"'{row['respondent_id']}' already on line {f['source_line']} of {f['source_file']}"
             )
         distinct = distinct[~again]
-    more = schema_failures(distinct, PopulationSurvey, RAW_NAMES, raw)
-    errors[more.index] = fields.join_errors(errors[more.index], more)
-    bad = errors != ""
-    quarantine = quarantine_rows(
+    bad = model_verdict(errors, distinct, PopulationSurvey, RAW_NAMES, raw)
+    quarantine = quarantined(
         "surveys",
-        typed.loc[bad, "source_file"],
-        typed.loc[bad, "source_line"],
-        errors[bad],
+        typed,
+        errors,
+        bad,
         years=typed.loc[bad, "year"],
     )
     valid = distinct[~bad[distinct.index]]

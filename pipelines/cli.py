@@ -15,6 +15,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from assets.resources import TillvaxtSettings, secret_value
+from pipelines.settings import dagster_home, quiet_dagster, settings_from_env
+from tillvaxt.orgnr import scrub
+from tillvaxt.publish.lock import RunLocked, run_lock
+from tillvaxt.region import RegionsError
+from tillvaxt.rerun import forget_last_run
+
 
 class SetupError(Exception):
     """The environment cannot run tillvaxt as set; the message says what to change."""
@@ -28,8 +35,8 @@ def _instance():
     """
     from dagster import DagsterInstance
 
-    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
-    home = os.environ.get("DAGSTER_HOME")
+    quiet_dagster()
+    home = dagster_home()
     if not home:
         return DagsterInstance.ephemeral()
     if not Path(home).is_dir():
@@ -85,8 +92,6 @@ def _error_log(result) -> Path | None:
     """Every failed step's full error chain in a private file; its path, or None."""
     import tempfile
 
-    from tillvaxt.orgnr import scrub
-
     parts = [
         f"== {e.step_key}\n{e.step_failure_data.error.to_string()}"
         for e in result.all_events
@@ -101,40 +106,36 @@ def _error_log(result) -> Path | None:
     return path
 
 
-def _regions(settings, only: str | None) -> list[str]:
-    """The regions to act on in a national deployment: `only`, or every region folder."""
-    from pipelines.resources import region_ids
+def _targets(
+    settings: TillvaxtSettings, only: str | None
+) -> list[tuple[str | None, TillvaxtSettings]]:
+    """(partition, its settings) to act on: the one region, or `only`/every region folder
+    of a national root. One list either way, so one region and many share the code."""
+    keys = settings.region_keys()
+    if keys is None:
+        return [(None, settings)]
+    return [(r, settings.for_region(r)) for r in ([only] if only else keys)]
 
-    return [only] if only else region_ids(Path(settings.regions_root))
 
-
-def run_pipeline(args: argparse.Namespace) -> int:
+def run_pipeline(args: argparse.Namespace, settings: TillvaxtSettings) -> int:
     """Materialise everything (every region in turn, in a national deployment)."""
-    from pipelines.resources import RegionsError, settings_from_env
-
-    settings = settings_from_env()
-    if not settings.regions_root:
-        return _run_one(args, settings)
     try:
-        regions = _regions(settings, args.region)
-        outcomes = [_run_one(args, settings.for_region(r), r) for r in regions]
+        targets = _targets(settings, args.region)
     except RegionsError as exc:
         print(f"tillvaxt: {exc}", file=sys.stderr)
         return 2
-    return max(outcomes)
+    return max(_run_one(args, settings, one, region) for region, one in targets)
 
 
-def _run_one(args: argparse.Namespace, settings, region: str | None = None) -> int:
+def _run_one(args: argparse.Namespace, deployment, settings, region: str | None = None) -> int:
     """Materialise one region (the partition `region`, or the only one) under the
     processed directory's run lock; print the reconciliation or the failures."""
-    from tillvaxt.publish.lock import RunLocked, run_lock
-
     print(
         f"tillvaxt: {f'region {region}: ' if region else ''}raw {settings.raw_dir} -> processed {settings.processed_dir}, warehouse {settings.url}"
     )
     try:
         with run_lock(settings.processed_path):
-            return _run_locked(args, settings, region)
+            return _run_locked(args, deployment, settings, region)
     except RunLocked as exc:
         print(f"tillvaxt: {exc}", file=sys.stderr)
         return 3
@@ -158,7 +159,7 @@ def _warehouse_error(exc: Exception, settings) -> int:
     return 2
 
 
-def _run_locked(args: argparse.Namespace, settings, region: str | None) -> int:
+def _run_locked(args: argparse.Namespace, deployment, settings, region: str | None) -> int:
     """The run itself, inside the lock: finish an interrupted publication, skip an
     unchanged rerun, materialise, and record the rerun marker from what this run wrote.
 
@@ -171,8 +172,8 @@ def _run_locked(args: argparse.Namespace, settings, region: str | None) -> int:
     from tillvaxt.rerun import fingerprint, forget_last_run, record_run, unchanged_since_last_run
 
     started = time.perf_counter()
-    engine = settings.engine()
-    try:
+    with settings.warehouse() as warehouse:
+        engine = warehouse.engine
         try:
             recover(engine, settings.processed_path)
             published = last_publication(engine)
@@ -195,27 +196,28 @@ def _run_locked(args: argparse.Namespace, settings, region: str | None) -> int:
             )
             return 0
         forget_last_run(settings.processed_path)
-        code = _execute(args, settings, region, started)
+        code = _execute(args, deployment, settings, region, started)
         if code == 0:
             record_run(settings.processed_path, run_print, last_publication(engine))
         return code
-    finally:
-        engine.dispose()
 
 
-def _execute(args: argparse.Namespace, settings, region: str | None, started: float) -> int:
-    if not os.environ.get("TILLVAXT_MASKING_KEY"):
+def _execute(
+    args: argparse.Namespace, deployment, settings, region: str | None, started: float
+) -> int:
+    if not secret_value(settings.masking_key):
         print(
             "tillvaxt: TILLVAXT_MASKING_KEY is not set; personal identity numbers are masked with "
             "the built-in development key, which anyone with the code can reverse. Set it in production.",
             file=sys.stderr,
         )
-    from pipelines.definitions import defs
+    # Imported only now: an unchanged rerun is skipped before the assets are loaded.
+    from pipelines.definitions import build_definitions
     from pipelines.jobs import PIPELINE_JOB
     from tillvaxt.money import format_swedish
     from tillvaxt.publish.warehouse import read_table
 
-    job = defs.resolve_job_def(PIPELINE_JOB)
+    job = build_definitions(deployment).resolve_job_def(PIPELINE_JOB)
     with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
@@ -252,11 +254,8 @@ def _execute(args: argparse.Namespace, settings, region: str | None, started: fl
             file=sys.stderr,
         )
         return 1
-    engine = settings.engine()
-    try:
-        recon = read_table(engine, "appropriation_reconciliation")
-    finally:
-        engine.dispose()
+    with settings.warehouse() as warehouse:
+        recon = read_table(warehouse.engine, "appropriation_reconciliation")
     print(
         f"{'year':>4} {'anslag':<6} {'opening':>14} {'allocated':>14} {'paid':>14} {'closing':>14}  status"
     )
@@ -276,23 +275,22 @@ def _execute(args: argparse.Namespace, settings, region: str | None, started: fl
     return 0
 
 
-def run_close(args: argparse.Namespace) -> int:
+def run_close(args: argparse.Namespace, settings: TillvaxtSettings) -> int:
     """Certify or reopen a year through its Dagster job; print what was done."""
     from pipelines.close import CERTIFY_JOB, REOPEN_JOB, year_run_config
-    from pipelines.definitions import defs
-    from pipelines.resources import REGION_TAG, settings_from_env
-    from tillvaxt.rerun import forget_last_run
+    from pipelines.definitions import build_definitions
 
     job_name = CERTIFY_JOB if args.command == "certify" else REOPEN_JOB
-    job = defs.resolve_job_def(job_name)
-    settings = settings_from_env()
-    national = bool(settings.regions_root)
-    if national and not args.region:
+    if settings.region_keys() is not None and not args.region:
         print(f"tillvaxt: {args.command} needs --region in a national deployment", file=sys.stderr)
         return 2
-    from tillvaxt.publish.lock import RunLocked, run_lock
-
-    processed = (settings.for_region(args.region) if national else settings).processed_path
+    try:
+        [(region, one)] = _targets(settings, args.region)
+    except RegionsError as exc:
+        print(f"tillvaxt: {exc}", file=sys.stderr)
+        return 2
+    job = build_definitions(settings).resolve_job_def(job_name)
+    processed = one.processed_path
     try:
         instance_cm = _instance()
         # Not while a run publishes: the certified figures must be one run's.
@@ -303,7 +301,7 @@ def run_close(args: argparse.Namespace) -> int:
                 instance=instance,
                 run_config=year_run_config(job_name, args.year),
                 raise_on_error=False,
-                tags={REGION_TAG: args.region} if national else None,
+                partition_key=region,
             )
     except (SetupError, RunLocked) as exc:
         print(f"tillvaxt: {exc}", file=sys.stderr)
@@ -355,17 +353,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         close.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
         close.add_argument("--region", help="with TILLVAXT_REGIONS_ROOT: the region to act on")
     args = parser.parse_args(argv)
-    for flag, env in (
-        ("raw_dir", "TILLVAXT_RAW_DIR"),
-        ("processed_dir", "TILLVAXT_PROCESSED_DIR"),
-        ("database_url", "TILLVAXT_DATABASE_URL"),
-    ):
-        if getattr(args, flag, None):
-            os.environ[env] = getattr(args, flag)
+    # The flags override the environment's settings; nothing is written back to it.
+    settings = settings_from_env(
+        raw_dir=getattr(args, "raw_dir", None),
+        processed_dir=getattr(args, "processed_dir", None),
+        database_url=getattr(args, "database_url", None),
+    )
     if args.command == "run":
-        return run_pipeline(args)
+        return run_pipeline(args, settings)
     if args.command in ("certify", "reopen"):
-        return run_close(args)
+        return run_close(args, settings)
     return 2
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from dagster import MetadataValue
 
-from pipelines.resources import TillvaxtSettings
+from assets.resources import TillvaxtSettings
 from tillvaxt.close.certify import certifications
 from tillvaxt.publish.warehouse import has_table, read_table
 from tillvaxt.report.charts import report_charts
