@@ -14,10 +14,13 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+import tillvaxt.rules.decisions as on_decisions
+import tillvaxt.rules.eu as eu
+import tillvaxt.rules.identity as identity
+import tillvaxt.rules.payouts as on_payouts
+import tillvaxt.rules.quarantine as quarantine
+import tillvaxt.rules.withheld as withheld
 from tillvaxt.region import Region
-from tillvaxt.rules import decisions as on_decisions
-from tillvaxt.rules import eu, identity, quarantine, withheld
-from tillvaxt.rules import payouts as on_payouts
 from tillvaxt.rules.findings import concat_findings as _concat
 from tillvaxt.rules.rule import Rule, RuleInputs
 
