@@ -1,4 +1,4 @@
-"""Run only by tests/test_isolation.py, in a nested pytest with a user's environment set.
+"""Run only by tests/integration/test_isolation.py, in a nested pytest with a user's environment set.
 
 Not collected by the default run (no `test_` prefix): it plays a test that runs the
 main command with whatever environment the suite gives it.

@@ -3,7 +3,7 @@
     python -m tillvaxt.docpages           # rewrite every page under docs/
     python -m tillvaxt.docpages --check   # exit 1, naming the stale pages, if any differs
 
-`tests/test_docpages.py` fails when a committed page differs from its generated text.
+`tests/unit/test_docpages.py` fails when a committed page differs from its generated text.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ per rule from it, and the docs' rule table is generated from it:
 
     python -m tillvaxt.docpages
 
-(`tests/test_docpages.py` fails when the committed page differs.)
+(`tests/unit/test_docpages.py` fails when the committed page differs.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The findings planted in the sample on purpose, declared once, and an independent audit.
 
 `PLANTED` is the single statement of what the sample must contain: the generator refuses
-to write a tree whose plants differ from it, `tests/test_findings_sample.py` expects the
+to write a tree whose plants differ from it, `tests/unit/test_findings_sample.py` expects the
 pipeline to find exactly these, and `docs/findings.md` shows them as a table made by
 `planted_table()` (a test keeps the committed table equal to it).
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DECISION_HEADER, PAYOUT_HEADER, REPO, write
-from tests.test_end_to_end import run_cli
+from tests.integration.test_end_to_end import run_cli
 from tillvaxt.orgnr import mask
 from tillvaxt.rawfiles import decode
 

@@ -13,7 +13,7 @@ import pytest
 from tillvaxt.region import load_region
 from tillvaxt.report.opendata import grants_360, write_json
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SCHEMAS = SHARED / "data" / "360giving"
 PERSONAL = "8001011234"  # third digit 0: a personal identity number
 

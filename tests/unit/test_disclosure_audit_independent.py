@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from tests.test_disclosure_robust import random_inputs
+from tests.assets.test_disclosure_robust import random_inputs
 from tillvaxt.statistics.design import select_tables
 from tillvaxt.statistics.disclosure import (
     FREQUENCY,

@@ -11,7 +11,7 @@ from tests.conftest import write
 from tillvaxt.region import load_region
 from tillvaxt.validate.eu_projects import covers_county, read_eu_projects, validate_eu_projects
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 _NAME = "se_tillvaxtverket_erdf_2014-2020_projects_2016-10-14.csv"
 # The real file as published in ../shared; the sample raw tree carries an unchanged copy.
 REAL = next(
@@ -19,7 +19,7 @@ REAL = next(
         p
         for p in (
             SHARED / "data" / "real" / _NAME,
-            Path(__file__).resolve().parents[1] / "data" / "raw" / "eu_projects" / _NAME,
+            Path(__file__).resolve().parents[2] / "data" / "raw" / "eu_projects" / _NAME,
         )
         if p.is_file()
     ),

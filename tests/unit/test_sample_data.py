@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from tools.sample_data import generate, planted
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data" / "raw"
 FINDINGS_DOC = REPO / "docs" / "findings.md"
 

@@ -4,7 +4,7 @@ and checks, for one region and for a national root, compared with a committed sn
 
 After an intended change, regenerate it and commit the diff with the change:
 
-    TILLVAXT_TEST_UPDATE_SNAPSHOT=1 uv run pytest -q tests/test_asset_specs.py
+    TILLVAXT_TEST_UPDATE_SNAPSHOT=1 uv run pytest -q tests/assets/test_asset_specs.py
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 import svy
 
-from tests.test_survey import synthetic_survey
+from tests.unit.test_survey import synthetic_survey
 from tillvaxt.groups import CATEGORIES, DIMENSIONS, TOTAL
 from tillvaxt.statistics.survey import (
     domain_df,

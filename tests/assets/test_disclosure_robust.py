@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.test_disclosure import SV, UT, hand_table
+from tests.unit.test_disclosure import SV, UT, hand_table
 from tillvaxt.groups import CATEGORIES, DIMENSIONS, MISSING
 from tillvaxt.statistics.design import select_tables
 from tillvaxt.statistics.disclosure import (

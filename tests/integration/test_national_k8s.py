@@ -16,7 +16,7 @@ from dagster import DagsterInstance
 from dagster_k8s import K8sRunLauncher
 
 from tests.conftest import REPO
-from tests.test_national import write_kronoberg
+from tests.integration.test_national import write_kronoberg
 
 pytest_plugins = ["tests.pg"]  # the pg_url fixture
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import REPO
-from tests.test_end_to_end import run_cli
+from tests.integration.test_end_to_end import run_cli
 from tillvaxt.publish.warehouse import read_table
 
 SEED_2017 = {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.test_workbook import seed_tables
+from tests.unit.test_workbook import seed_tables
 from tillvaxt.report.charts import report_charts
 from tillvaxt.report.html import report_html, swedish, write_html
 from tillvaxt.report.workbook import RunInfo

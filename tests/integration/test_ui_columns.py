@@ -1,6 +1,6 @@
 """The UI shows every published column with its declared type, nullability and description.
 
-Asked of a running `dagster dev` (the fixture of `tests/test_ui_graphql.py`): the
+Asked of a running `dagster dev` (the fixture of `tests/integration/test_ui_graphql.py`): the
 asset definitions carry the declared column schema, so the columns tab is filled
 before anything is materialized. Before, `TableColumn`s were built without
 descriptions, and only in a materialization's metadata.
@@ -12,7 +12,7 @@ import pandas as pd
 from dagster import AssetKey
 
 from assets._schema import published_table_metadata
-from tests.test_ui_graphql import _graphql, dagster_dev  # noqa: F401 - the fixture
+from tests.integration.test_ui_graphql import _graphql, dagster_dev  # noqa: F401 - the fixture
 from tillvaxt.publish.schema import TABLES
 
 COLUMNS_QUERY = """
