@@ -26,7 +26,6 @@ a year published wrong is not. A cell is withheld as a whole, count and amount.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,7 +151,6 @@ def suppress_year(
     The optimiser's pattern is audited again here, independently; a pattern that
     fails (or no pattern in time) withholds the whole year.
     """
-    start = time.monotonic()
     local = cells.reset_index(drop=True)
     reason = primary_suppression(local, rules)
     primary = (reason != "").to_numpy()
@@ -177,8 +175,8 @@ def suppress_year(
     result = result.assign(position=cells.index[result["position"].to_numpy()]).set_index(
         "position"
     )
-    if why:
-        why = f"{why} (after {time.monotonic() - start:.1f} s)"
+    # The time taken is not part of `why`: it is published, and a rerun on the same
+    # inputs must publish the same bytes.
     return (
         pd.Series(sup, index=cells.index),
         pd.Series(final.astype("str"), index=cells.index),
