@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from tests.integration.test_end_to_end import run_cli
+from tests.cli import run_cli
 from tillvaxt.close.restate import hold_certified, restatements
 from tillvaxt.publish.warehouse import read_table
 

@@ -1,31 +1,14 @@
 """End to end: the main command on a temporary raw tree, pointed there by the environment."""
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
+from tests.cli import run_cli
 from tests.conftest import PAYOUT_HEADER, write
 from tillvaxt.publish.warehouse import read_table
-
-
-def run_cli(raw: Path, processed: Path, url: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_HOME"))}
-    env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
-    if url:
-        env["TILLVAXT_DATABASE_URL"] = url
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=raw.parent,
-        timeout=600,
-    )
 
 
 def test_small_tree_publishes_every_table_to_csv_and_warehouse(

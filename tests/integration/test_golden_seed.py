@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from tests.cli import run_cli
 from tests.conftest import REPO
-from tests.integration.test_end_to_end import run_cli
 from tillvaxt.publish.warehouse import read_table
 
 SEED_2017 = {

@@ -9,18 +9,15 @@ run's output are searched for every spelling of every one of them.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.cli import PNR, PNR_SPELLINGS, run_cli
 from tests.conftest import DECISION_HEADER, PAYOUT_HEADER, REPO, write
-from tests.integration.test_end_to_end import run_cli
 from tillvaxt.orgnr import mask
 from tillvaxt.rawfiles import decode
 
@@ -166,36 +163,9 @@ def test_no_personal_identity_number_after_a_run_on_the_sample_data(tmp_path: Pa
     assert "PNR-" in texts[str(processed / "decision_balances.csv")]
 
 
-# A sole trader's number in every spelling: a space, hyphen, plus or nothing between
-# the parts, 10 or 12 digits.
-PNR = "8108151518"
-PNR_SPELLINGS = [
-    "810815 1518",
-    "19810815 1518",
-    "8108151518",
-    "810815-1518",
-    "810815+1518",
-    "198108151518",
-    "19810815-1518",
-]
 # An amount field takes the spellings that are not amounts: `8108151518` alone is a
 # well-formed amount (8 108 151 518 kr) and is read as one.
 AMOUNT_SPELLINGS = [s for s in PNR_SPELLINGS if not s.isdigit()]
-
-
-def _run_cli_with_home(raw: Path, processed: Path, home: Path) -> subprocess.CompletedProcess:
-    """`tillvaxt run` with its own DAGSTER_HOME, so the event log can be searched afterwards."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_HOME"))}
-    env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
-    env["DAGSTER_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=raw.parent,
-        timeout=600,
-    )
 
 
 def _planted(header: str, template: str, columns: list[str], spellings: list[str]) -> list[str]:
@@ -358,7 +328,7 @@ def test_a_personal_number_typed_into_any_text_or_amount_field_never_leaks(
     assert PNR in personal_numbers(small_raw)
     processed, home = tmp_path / "out", tmp_path / "dagster_home"
     home.mkdir()
-    proc = _run_cli_with_home(small_raw, processed, home)
+    proc = run_cli(small_raw, processed, home=home)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
     texts = processed_text(processed) | {"stdout": proc.stdout, "stderr": proc.stderr}

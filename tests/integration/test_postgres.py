@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.test_end_to_end import run_cli
+from tests.cli import run_cli
 from tillvaxt.publish.warehouse import read_table, replace_table
 
 pytestmark = pytest.mark.postgres
