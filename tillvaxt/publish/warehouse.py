@@ -369,7 +369,13 @@ def _read(conn: sa.Connection, name: str) -> pd.DataFrame:
         if col.name.endswith(SEK_SUFFIX):
             col.type = Money()
     result = conn.execute(sa.select(table))
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    names, rows = list(result.keys()), result.fetchall()
+    # Column by column: a frame from a list of row tuples infers types row-wise, slowly.
+    frame = (
+        pd.DataFrame({n: list(c) for n, c in zip(names, zip(*rows, strict=True), strict=True)})
+        if rows
+        else pd.DataFrame(rows, columns=names)
+    )
     # Keep integer and boolean columns typed when they hold NULLs (else they read as float).
     for col in table.columns:
         if isinstance(col.type, sa.Integer):
