@@ -8,6 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tillvaxt import rawfiles
 from tillvaxt.errors import ParseError
 from tillvaxt.money import parse_amount
 from tillvaxt.validate import fields
@@ -59,3 +60,27 @@ def test_quote_aware_split_agrees_with_its_rules_on_every_line(line: str) -> Non
     except _QuoteError:
         got = None
     assert got == expected
+
+
+# Mostly lines of the header's three fields, so the Arrow path, not the loop, reads them.
+_plain_line = st.one_of(
+    st.from_regex(r"[ab \t\u00e5]{0,3};[ab \t]{0,3};[ab \t\u00e5]{0,3}", fullmatch=True),
+    st.text(alphabet=" \t;", max_size=5),
+    st.text(alphabet="ab ;\t\u00e5", max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_plain_line, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_arrow_split_of_a_file_without_quotes_agrees_with_the_line_loop(
+    lines: list[str], newline: str
+) -> None:
+    text = newline.join(["A;B;C", *lines])
+    fast = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
+    original = rawfiles._plain_frame
+    try:
+        rawfiles._plain_frame = lambda *args: None  # the loop, for every line
+        loop = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
+    finally:
+        rawfiles._plain_frame = original
+    pd.testing.assert_frame_equal(fast, loop)
