@@ -16,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import simplejson
 
 from tillvaxt.instruments import instrument_name
@@ -42,8 +44,20 @@ def _amount(ore: int) -> int | Decimal:
 
 
 def _amounts(ore: pd.Series) -> list[int | Decimal]:
-    """`_amount` of every value; whole kronor by integer division, Decimal only for the rest."""
-    return [o // 100 if o % 100 == 0 else _amount(o) for o in (int(v) for v in ore.tolist())]
+    """`_amount` of every value: whole kronor as int, the rest as Decimal with two places.
+
+    `Decimal(ore).scaleb(-2)` is `ore_to_decimal(ore)` (exact, exponent -2) in one step.
+    """
+    return [
+        o // 100 if o % 100 == 0 else Decimal(o).scaleb(-2) for o in (int(v) for v in ore.tolist())
+    ]
+
+
+def _among(values: pd.Series, among: pd.Series) -> pd.Series:
+    """`values.isin(among)` by one Arrow kernel (pandas converts Arrow values one by one)."""
+    arr = pa.array(values, from_pandas=True)
+    found = pc.is_in(arr, value_set=pa.array(among.unique(), from_pandas=True).cast(arr.type))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _scrub_texts(texts: pd.Series) -> list[str]:
@@ -64,8 +78,9 @@ def _iso_dates(dates: pd.Series) -> list[str]:
 
 
 def _not_personal(org_numbers: pd.Series) -> pd.Series:
-    """True for a legal entity's number; decided once per distinct number."""
-    return org_numbers.isin([n for n in org_numbers.unique().tolist() if not is_personal(n)])
+    """True for a legal entity's number; `is_personal` decided once per distinct number."""
+    personal = [n for n in org_numbers.unique().tolist() if is_personal(n)]
+    return ~_among(org_numbers, pd.Series(personal, dtype=object))
 
 
 def _texts(values: pd.Series, otherwise: pd.Series) -> pd.Series:
@@ -99,7 +114,7 @@ def grants_360(
     paid = payouts[(payouts["year"] == year) & payouts["decision_id"].notna()]
     paid = paid[_not_personal(paid["org_number"])]
     chosen = auth[
-        (auth["decision_date"].dt.year == year) | auth["decision_id"].isin(paid["decision_id"])
+        (auth["decision_date"].dt.year == year) | _among(auth["decision_id"], paid["decision_id"])
     ]
     chosen = chosen.sort_values(["decision_date", "decision_id"], kind="stable")
     prefix = f"360G-{_slug(region.name)}"
