@@ -49,6 +49,20 @@ def test_same_voucher_with_different_content_is_a_conflict_naming_both_places(
     assert v.rows_read == len(v.valid) + len(v.quarantine) + v.duplicates_merged + len(v.conflicts)
 
 
+def test_a_repeat_without_the_recipient_name_is_a_conflict_not_a_crash(small_raw: Path) -> None:
+    write(
+        small_raw / "payouts" / "utbetalningar_c.csv",
+        [
+            PAYOUT_HEADER,
+            "V2017-00002;2017-04-01;RS2;5560360793;;PROJ;600 000;1:1;1383",
+        ],
+    )
+    v = validate_payouts(read_payouts(small_raw))
+    assert len(v.conflicts) == 1
+    assert v.conflicts.iloc[0]["columns"] == "Mottagare"
+    assert v.rows_read == len(v.valid) + len(v.quarantine) + v.duplicates_merged + len(v.conflicts)
+
+
 def test_newest_snapshot_wins_even_across_csv_and_xlsx(small_raw: Path) -> None:
     wb = Workbook()
     ws = wb.active
