@@ -9,7 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from tillvaxt.instruments import INSTRUMENTS
-from tillvaxt.rules.findings import day_texts, findings, findings_of, kr, kr_texts, texts
+from tillvaxt.rules.findings import (
+    day_texts,
+    findings,
+    findings_of,
+    kr,
+    kr_texts,
+    sentence,
+    texts,
+)
 from tillvaxt.rules.matching import current_decisions
 from tillvaxt.rules.rule import ERROR, WARNING, rule
 
@@ -54,23 +62,13 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     rows = dec.loc[over, ["decision_id", "source_file", "source_line"]].assign(
         year=crossing["year"], difference_ore=paid - grant
     )
-    message = (
-        "Decision "
-        + texts(rows["decision_id"])
-        + " granted "
-        + kr_texts(grant)
-        + ", but "
-        + kr_texts(paid)
-        + " has been paid on it net over all years ("
-        + texts(totals["count"].reindex(over))
-        + " payouts), "
-        + kr_texts(paid - grant)
-        + " too much; voucher "
-        + texts(crossing["voucher_id"])
-        + " booked "
-        + day_texts(crossing["booking_date"])
-        + " took it over the grant."
-    )
+    message = sentence(
+        "Decision ", texts(rows["decision_id"]), " granted ", kr_texts(grant), ", but ",
+        kr_texts(paid), " has been paid on it net over all years (",
+        texts(totals["count"].reindex(over)), " payouts), ", kr_texts(paid - grant),
+        " too much; voucher ", texts(crossing["voucher_id"]), " booked ",
+        day_texts(crossing["booking_date"]), " took it over the grant.",
+    )  # fmt: skip
     return findings_of(overpaid_decision, rows, message)
 
 

@@ -156,6 +156,14 @@ def day_texts(dates: pd.Series) -> pd.Series:
     return dates.dt.strftime("%Y-%m-%d").astype(str)
 
 
+def sentence(*parts: pd.Series | str) -> pd.Series:
+    """Text columns and literal words joined, row by row, into one message column."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + part
+    return out  # type: ignore[return-value]
+
+
 def texts(values: pd.Series) -> pd.Series:
     """Any column as a string column, to join into messages."""
     return values.astype(str)

@@ -19,6 +19,7 @@ from tillvaxt.rules.findings import (
     kr,
     kr_texts,
     org,
+    sentence,
     texts,
     where,
 )
@@ -77,14 +78,10 @@ def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> p
     """Money paid out (amount > 0) on a decision the register shows as revoked."""
     joined = with_decision(payouts, decisions)
     hit = joined[joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)]
-    message = (
-        _paid(hit)
-        + " booked "
-        + day_texts(hit["booking_date"])
-        + " belongs to decision "
-        + texts(hit["decision_id"])
-        + ", which is revoked (Återkallad): the money should be recovered."
-    )
+    message = sentence(
+        _paid(hit), " booked ", day_texts(hit["booking_date"]), " belongs to decision ",
+        texts(hit["decision_id"]), ", which is revoked (Återkallad): the money should be recovered.",
+    )  # fmt: skip
     return _payout_findings(payout_after_revocation, hit, message)
 
 
