@@ -224,8 +224,8 @@ def _execute(
     job = build_definitions(deployment).resolve_job_def(PIPELINE_JOB)
     run_id = str(uuid.uuid4())
     with (
+        quick_local_history(dagster_home()),  # before the instance: it creates its files
         _instance() as instance,
-        quick_local_history(dagster_home()),
         terminal_stream() as screen,
         RunProgress(len(job.graph.nodes), screen, live_display(screen, in_ci())) as progress,
     ):
