@@ -77,7 +77,10 @@ def write_reports(
         workbooks.append(name)
         charts = report_charts(frames, year)
         name = f"aterrapportering_{year}.html"
-        write_html(run_dir / name, report_html(year, frames, info, charts))
+        write_html(
+            run_dir / name,
+            report_html(year, frames, info, charts, settings.region().indicator_labels),
+        )
         pages.append(name)
         latest_charts = charts
     region = settings.region()
