@@ -8,6 +8,7 @@ no font files needed).
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 import matplotlib
 
@@ -120,10 +121,18 @@ def group_svg(group: pd.DataFrame, year: int, value: str, title: str) -> str | N
     return _svg(fig)
 
 
-def report_charts(tables: dict[str, pd.DataFrame], year: int) -> dict[str, str]:
-    """Every chart the year's report has data for: caption → SVG."""
+def report_charts(
+    tables: Mapping[str, pd.DataFrame], year: int, usage_svg: str | None = None
+) -> dict[str, str]:
+    """Every chart the year's report has data for: caption → SVG.
+
+    The usage chart shows every year and is the same for each year's report: pass it
+    as `usage_svg` when it is drawn once for the run.
+    """
     charts: dict[str, str] = {}
-    if "appropriation_usage" in tables and len(tables["appropriation_usage"]):
+    if usage_svg is not None:
+        charts[USAGE_CHART] = usage_svg
+    elif "appropriation_usage" in tables and len(tables["appropriation_usage"]):
         charts[USAGE_CHART] = paid_per_instrument_svg(tables["appropriation_usage"])
     group = tables.get("support_by_group")
     if group is not None:

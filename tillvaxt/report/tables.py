@@ -317,15 +317,14 @@ def support_crosses(group: pd.DataFrame, instrument: str = "Alla") -> list[Cross
         if inner.empty:
             continue
         cols = categories(dim, cells[dim])
-        crosses.append(
-            _support_cross(f"support_{dim}", dim, HEADINGS.get(dim, dim), cells, cols)
-        )
+        crosses.append(_support_cross(f"support_{dim}", dim, HEADINGS.get(dim, dim), cells, cols))
     by_inst = _only(g[g["instrument"] != "Alla"], ("kon",))
     if (by_inst["kon"] != MARGIN).any():
-        alla = _only(mine, ("kon",))
-        both = pd.concat([by_inst, alla], ignore_index=True)
         order = {c: i for i, c in enumerate(REPORT_ORDER)}
-        insts = sorted(set(by_inst["instrument"]), key=lambda c: (order.get(c, 99), c))
+        split = by_inst[by_inst["kon"] != MARGIN]  # only instruments published by kön
+        insts = sorted(set(split["instrument"]), key=lambda c: (order.get(c, 99), c))
+        by_inst = by_inst[by_inst["instrument"].isin(insts)]
+        both = pd.concat([by_inst, _only(mine, ("kon",))], ignore_index=True)
         both = both.assign(_col=both["instrument"].where(both["instrument"] != "Alla", MARGIN))
         names = [instrument_name(c) for c in insts] + ["Alla insatser"]
         crosses.append(
