@@ -438,7 +438,9 @@ class FundingGap:
 
     all_sources: Decimal
     appropriation: Decimal
-    outside: list[tuple[str, Decimal]]  # (instrument code, SEK paid from other sources)
+    # (instrument code, SEK paid from other sources), where an instrument had any; a
+    # negative difference (a recipient who repaid more than it got) is no funding source.
+    outside: list[tuple[str, Decimal]]
 
     @property
     def difference(self) -> Decimal:
@@ -470,7 +472,7 @@ def funding_gap(
     return FundingGap(
         sum(every.values(), Decimal(0)),
         sum(charged.values(), Decimal(0)),
-        [(c, d) for c, d in outside if d],
+        [(c, d) for c, d in outside if d > 0],
     )
 
 
