@@ -57,7 +57,7 @@ table.cross{width:100%}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.4rem 0 .2rem}
 th,td{padding:.15rem .4rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 thead th{border-bottom:1.5px solid #555;vertical-align:bottom;font-weight:600}
-thead th.num{white-space:normal;overflow-wrap:anywhere;hyphens:auto}
+thead th.num{white-space:normal;overflow-wrap:break-word;hyphens:manual}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.num small{display:block;color:#555;font-size:.8em}
 tbody th{font-weight:600}
