@@ -95,7 +95,9 @@ def _write(
     run: RunInfo,
     indicator_labels: Mapping[str, str],
 ) -> None:
-    wb = xlsxwriter.Workbook(str(path))
+    # Rows are written in order, sheet by sheet: constant_memory streams each row to disk,
+    # so a year with a million vouchers does not hold millions of cells in memory.
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     wb.set_properties({"title": f"Återrapportering {year}", "comments": run.code_version})
     f = {
         "title": wb.add_format({"bold": True, "font_size": 12}),
