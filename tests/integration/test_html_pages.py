@@ -8,42 +8,20 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.cli import run_cli
 from tests.conftest import REPO
+from tests.integration.test_html_report import CHROMIUM, chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MAX_PAGES = 12
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and os.environ.get("TILLVAXT_REQUIRE_CHROMIUM") != "1",
     reason="chromium is not installed (apt-get install -y chromium; .ci/run installs it)",
 )
-
-
-def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    assert CHROMIUM, "chromium is required (TILLVAXT_REQUIRE_CHROMIUM=1) but not installed"
-    proc = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            f"--user-data-dir={tmp / 'profile'}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +51,7 @@ def test_the_years_report_prints_on_at_most_twelve_a4_pages(
 ) -> None:
     page = (processed / f"aterrapportering_{year}.html").resolve()
     pdf = tmp_path / f"aterrapportering_{year}.pdf"
-    _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
     data = pdf.read_bytes()
     pages = pdf_pages(data)
     print(f"aterrapportering_{year}.html: {pages} A4 pages")  # the figure, for the log
@@ -97,6 +75,6 @@ def test_no_column_is_cut_at_1300_px(processed: Path, tmp_path: Path) -> None:
     )
     copy = tmp_path / "probe.html"
     copy.write_text(page.replace("</body>", probe), encoding="utf-8")
-    dom = _chromium(tmp_path, "--window-size=1300,2000", "--dump-dom", copy.as_uri()).stdout
+    dom = chromium(tmp_path, "--window-size=1300,2000", "--dump-dom", copy.as_uri()).stdout
     scroll, client = map(int, re.search(r'data-widths="(\d+) (\d+)"', dom).groups())
     assert scroll <= client, f"the page is {scroll} px wide in a {client} px window"

@@ -28,6 +28,27 @@ def _tables() -> dict[str, pd.DataFrame]:
     return tables
 
 
+def chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    """Headless Chromium with its own profile under `tmp`; fails with its stderr."""
+    assert CHROMIUM, "chromium is required (TILLVAXT_REQUIRE_CHROMIUM=1) but not installed"
+    proc = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            f"--user-data-dir={tmp / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc
+
+
 def _page(tmp_path: Path) -> Path:
     tables = _tables()
     run = RunInfo("2026-11-01 02:00:00", "git abc123", "/raw", {"payouts/a.csv": "ab" * 32})
@@ -56,24 +77,8 @@ def test_page_is_self_contained_with_the_seed_table(tmp_path: Path) -> None:
     reason="chromium is not installed (apt-get install -y chromium; .ci/run installs it)",
 )
 def test_page_renders_tables_and_chart_in_headless_chromium(tmp_path: Path) -> None:
-    assert CHROMIUM, "chromium is required (TILLVAXT_REQUIRE_CHROMIUM=1) but not installed"
     page = _page(tmp_path)
-    proc = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = chromium(tmp_path, "--dump-dom", page.as_uri())
     dom = proc.stdout
     assert '<table id="appropriation_usage">' in dom
     assert "10&nbsp;925&nbsp;348" in dom  # serialised non-breaking spaces

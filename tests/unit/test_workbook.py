@@ -9,7 +9,13 @@ import openpyxl
 import pandas as pd
 
 from tillvaxt.report.tables import usage_table
-from tillvaxt.report.workbook import RUN_SHEET, USAGE_SHEET, RunInfo, write_workbook
+from tillvaxt.report.workbook import (
+    RUN_SHEET,
+    USAGE_SHEET,
+    VOUCHER_COLUMNS,
+    RunInfo,
+    write_workbook,
+)
 
 SEED_LINES = [
     ("Energikartläggningscheckar", 14_700),
@@ -127,19 +133,7 @@ def _vouchers() -> pd.DataFrame:
         (2017, "UTV", "V4", "2017-05-01", None, "5560360795", "AB Tre", "-45000.00"),
         (2018, "UTV", "V5", "2018-01-10", "RS4", "5560360796", "AB Fyra", "99.99"),
     ]
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "year",
-            "instrument",
-            "voucher_id",
-            "booking_date",
-            "decision_id",
-            "recipient_id",
-            "recipient_name",
-            "paid_sek",
-        ],
-    )
+    frame = pd.DataFrame(rows, columns=["year", "instrument", *VOUCHER_COLUMNS[:6]])
     frame["booking_date"] = pd.to_datetime(frame["booking_date"])
     frame["paid_sek"] = frame["paid_sek"].map(Decimal)
     frame["source_file"] = "payouts/utbetalningar_2017.csv"
