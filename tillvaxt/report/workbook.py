@@ -160,6 +160,13 @@ def _usage_sheet(wb, f, year: int, tables: dict[str, pd.DataFrame]) -> None:
         row += 1
 
 
+def _text_width(values: pd.Series, col: str) -> int:
+    """A text column as wide as its longest value (within reason), so fit-to-width scales
+    the printed page as little as the content allows."""
+    longest = int(values.dropna().astype(str).str.len().max()) if values.notna().any() else 0
+    return max(8, min(max(longest, len(layout.HEADINGS.get(col, col))) + 2, 45))
+
+
 def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
     ws = wb.add_worksheet(title[:31])
     _print_setup(ws, 1)
@@ -167,7 +174,7 @@ def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
     numeric = layout.numeric_columns(frame)
     for j, col in enumerate(shown):
         ws.write(0, j, layout.HEADINGS.get(col, col), f["head"])
-        ws.set_column(j, j, 14 if col in numeric else 30)
+        ws.set_column(j, j, 14 if col in numeric else _text_width(frame[col], col))
     for i, (_, row) in enumerate(frame.iterrows(), start=1):
         for j, col in enumerate(shown):
             value = row[col]
