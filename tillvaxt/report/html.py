@@ -27,9 +27,7 @@ from tillvaxt.report.tables import (
     SUPPRESSED,
     Cross,
     funding_gap,
-    is_suppressed,
     municipality_crosses,
-    numeric_columns,
     priority_rows,
     support_crosses,
     survey_crosses,
@@ -47,7 +45,7 @@ YEAR_TABLES = (
     "survey_estimates",
 )
 
-__all__ = ["report_html", "swedish", "table_html", "write_html"]
+__all__ = ["report_html", "swedish", "write_html"]
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.35}
@@ -80,34 +78,6 @@ h2,caption{break-after:avoid}
 figure svg{max-height:80mm;width:auto;max-width:100%}
 }
 """
-
-
-def _cell(row: pd.Series, col: str, numeric: set[str]) -> str:
-    if col in numeric and is_suppressed(row, col):
-        return f'<td class="num">{SUPPRESSED}</td>'
-    value = row[col]
-    if col in numeric:
-        plain = (
-            not isinstance(value, Decimal) and not pd.isna(value) and not float(value).is_integer()
-        )
-        return f'<td class="num">{swedish(value, 2 if plain else 0)}</td>'
-    shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    return f"<td>{escape(shown)}</td>"
-
-
-def table_html(frame: pd.DataFrame, table_id: str) -> str:
-    """A published table as it stands (Swedish headings, `..` for a withheld cell)."""
-    shown = [c for c in frame.columns if c != "suppressed"]
-    numeric = numeric_columns(frame)
-    head = "".join(
-        f'<th class="{"num" if c in numeric else ""}">{escape(HEADINGS.get(c, c))}</th>'
-        for c in shown
-    )
-    body = "".join(
-        "<tr>" + "".join(_cell(row, c, numeric) for c in shown) + "</tr>"
-        for _, row in frame.iterrows()
-    )
-    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _percent(value: object) -> str:
