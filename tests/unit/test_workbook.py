@@ -293,3 +293,21 @@ def test_run_sheet_lists_the_years_reviewed_restatements(tmp_path: Path) -> None
         "Sen rättelse av V2017-00042, godkänd",
     ]
     assert not any("Controller Bo" in map(str, r) for r in rows)  # 2018's review
+
+
+def test_a_year_beyond_one_sheet_continues_on_the_next(tmp_path: Path, monkeypatch) -> None:
+    import tillvaxt.report.workbook as workbook
+
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 8)  # room for a few rows per sheet
+    tables, path = _full_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    parts = [ws for ws in wb.worksheets if ws.title.startswith("Underlag 2017")]
+    assert len(parts) > 1
+    assert [ws.title for ws in parts] == ["Underlag 2017"] + [
+        f"Underlag 2017 ({n})" for n in range(2, len(parts) + 1)
+    ]
+    assert all(ws.max_row <= 8 for ws in parts)
+    shown = [r[1] for ws in parts for r in ws.iter_rows(min_row=3, values_only=True) if r[1]]
+    mine = tables["usage_vouchers"][tables["usage_vouchers"]["year"] == 2017]
+    assert sorted(shown) == sorted(mine["voucher_id"])  # every voucher, none lost
+    assert all(ws["A2"].value == "Insats" for ws in parts)

@@ -208,12 +208,14 @@ VOUCHER_COLUMNS = [
 ]
 
 
-def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame) -> None:
-    """ "Underlag <year>": the vouchers behind each instrument's figure, with exact subtotals."""
-    mine = vouchers[vouchers["year"].astype("int64") == year]
-    if mine.empty:
-        return
-    ws = wb.add_worksheet(f"Underlag {year}")
+# Rows on one worksheet (Excel's limit); a year with more vouchers continues on the
+# next sheet, "Underlag <year> (2)", rather than losing rows silently.
+SHEET_ROWS = 1_048_576
+
+
+def _vouchers_start(wb, f, year: int, part: int):
+    """A fresh voucher sheet with its title and header rows (repeated on every page)."""
+    ws = wb.add_worksheet(f"Underlag {year}" + (f" ({part})" if part > 1 else ""))
     _print_setup(ws, 2)
     heads = ["Insats", *(layout.HEADINGS[c] for c in VOUCHER_COLUMNS)]
     ws.write(0, 0, f"Underlag: verifikationer som belastar anslag 1:1 under {year}", f["title"])
@@ -221,22 +223,38 @@ def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame) -> None:
         ws.write(1, j, head, f["head"])
     for j, width in enumerate((26, 14, 13, 14, 16, 34, 16, 30, 7)):
         ws.set_column(j, j, width)
+    ws.freeze_panes(2, 0)
+    return ws
+
+
+def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame) -> None:
+    """ "Underlag <year>": the vouchers behind each instrument's figure, with exact subtotals.
+
+    Sums are Decimal (exact to the öre) and written as numbers; Excel's doubles hold
+    them exactly at these magnitudes.
+    """
+    mine = vouchers[vouchers["year"].astype("int64") == year]
+    if mine.empty:
+        return
+    part = 1
+    ws = _vouchers_start(wb, f, year, part)
     order = {c: i for i, c in enumerate(REPORT_ORDER)}
     r, total = 2, Decimal(0)
     groups = sorted(mine.groupby("instrument"), key=lambda kv: (order.get(kv[0], 99), kv[0]))
     for code, rows in groups:
         name = instrument_name(str(code))
         rows = rows.sort_values(["booking_date", "voucher_id"], kind="stable")
+        dates = pd.to_datetime(rows["booking_date"]).dt.to_pydatetime()
         subtotal = Decimal(0)
-        for rec in rows[VOUCHER_COLUMNS].itertuples(index=False):
+        for rec, date in zip(rows[VOUCHER_COLUMNS].itertuples(index=False), dates, strict=True):
+            if r >= SHEET_ROWS - 3:  # room for the subtotal lines
+                part += 1
+                ws, r = _vouchers_start(wb, f, year, part), 2
             ws.write_string(r, 0, name)
             ws.write_string(r, 1, str(rec.voucher_id))
-            date = pd.Timestamp(rec.booking_date)
-            ws.write_datetime(r, 2, date.to_pydatetime(), f["date"])
+            ws.write_datetime(r, 2, date, f["date"])
             for j, value in ((3, rec.decision_id), (4, rec.recipient_id), (5, rec.recipient_name)):
-                if value is None or (not isinstance(value, str) and pd.isna(value)):
-                    ws.write_blank(r, j, None)
-                else:
+                if isinstance(value, str) or not pd.isna(value):
                     ws.write_string(r, j, str(value))
             amount = Decimal(rec.paid_sek)
             subtotal += amount
@@ -250,7 +268,6 @@ def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame) -> None:
         r += 2
     ws.write(r, 0, f"Summa anslag 1:1 {year}", f["label_total"])
     ws.write_number(r, 6, float(total), f["kr_total"])
-    ws.freeze_panes(2, 0)
 
 
 def _about_sheet(wb, f, year: int, tables: Mapping[str, pd.DataFrame]) -> None:
