@@ -29,7 +29,7 @@ from dagster import (
     multi_asset,
 )
 
-from assets._meta import preview
+from assets._meta import paid_by_year, preview
 from assets._reports import REPORTS, write_reports
 from assets._schema import declared_table_schema, published_table_metadata
 from assets.resources import TillvaxtSettings
@@ -48,8 +48,11 @@ PUBLISHED_TABLES = [
     "decision_balances",
     "support_by_group",
     "survey_estimates",
+    "usage_vouchers",
 ]
 RESTATEMENTS = "restatements"
+# The tables whose paid_sek adds up within a year (no margins or county totals in them).
+PAID_BY_YEAR = ("appropriation_reconciliation", "appropriation_usage", "usage_vouchers")
 
 # A transient fault (database restart, network blip, a locked SQLite file) may pass;
 # the publication is whole-or-nothing, so repeating it is safe. 10, 20, 40 s.
@@ -175,6 +178,11 @@ def publish(
                 "warehouse_table": t,
                 "run_directory": pub.run,
                 "preview": preview(frames[t]),
+                **(
+                    {"paid_by_year": paid_by_year(published, "paid_sek")}
+                    if t in PAID_BY_YEAR
+                    else {}
+                ),
                 **published_table_metadata(published, frames[t], AssetKey(t)),
             },
         )

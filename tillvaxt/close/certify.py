@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tillvaxt.close.restate import RESTATEMENT_COLUMNS, conform, hold_certified
-from tillvaxt.publish.warehouse import has_table, read_table, write_table
+from tillvaxt.publish.warehouse import has_table, read_table, upgrade_table, write_table
 
 CERTIFIED_PREFIX = "certified_"
 
@@ -197,6 +197,7 @@ def hold(conn: sa.Connection, table: str, published: pd.DataFrame) -> pd.DataFra
     a corrected input clears them on the next run.
     """
     years = certified_years(conn, table) if "year" in published.columns else set()
+    upgrade_table(conn, certified_name(table), like=table)
     if years and has_table(conn, certified_name(table)):
         certified = read_table(conn, certified_name(table))
         out, restated = hold_certified(table, published, certified, years)
