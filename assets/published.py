@@ -130,7 +130,7 @@ _SPECS = [
         AssetCheckSpec(
             "no_restatements",
             asset=_key(RESTATEMENTS),
-            description="No certified figure would change. Fails until the inputs are corrected or the year is reopened and certified again.",
+            description="No certified figure would change without a review. Fails while a restatement is unreviewed: correct the inputs, review it (`tillvaxt review-restatement`) or reopen the year and certify it again.",
         )
     ],
     retry_policy=PUBLISH_RETRY,
@@ -187,6 +187,7 @@ def publish(
             },
         )
     table = pub.restatements
+    unreviewed = table[table["reviewed_by"].isna()] if len(table) else table
     shown = table.head(50).to_markdown(index=False) if len(table) else "_(none)_"
     yield MaterializeResult(
         asset_key=_key(RESTATEMENTS),
@@ -200,12 +201,14 @@ def publish(
             AssetCheckResult(
                 asset_key=_key(RESTATEMENTS),
                 check_name="no_restatements",
-                passed=table.empty,
+                passed=unreviewed.empty,
                 severity=AssetCheckSeverity.ERROR,
                 metadata={
                     "restatements": len(table),
-                    "years": MetadataValue.json(sorted({int(y) for y in table["year"]})),
-                    "tables": MetadataValue.json(sorted(set(table["table_name"]))),
+                    "reviewed": len(table) - len(unreviewed),
+                    "unreviewed": len(unreviewed),
+                    "years": MetadataValue.json(sorted({int(y) for y in unreviewed["year"]})),
+                    "tables": MetadataValue.json(sorted(set(unreviewed["table_name"]))),
                     "cells": MetadataValue.md(shown),
                 },
             )
