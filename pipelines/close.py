@@ -126,12 +126,9 @@ def review_restatement(args: argparse.Namespace, settings: TillvaxtSettings) -> 
         with run_lock(processed), settings.warehouse() as warehouse:
             reviewed = review_year(warehouse.engine, args.year, args.by, args.note)
             forget_last_run(processed)
-    except CloseError as exc:
+    except (CloseError, RunLocked) as exc:
         print(f"tillvaxt: {exc}", file=sys.stderr)
-        return 1
-    except RunLocked as exc:
-        print(f"tillvaxt: {exc}", file=sys.stderr)
-        return 3
+        return 3 if isinstance(exc, RunLocked) else 1
     print(
         f"tillvaxt: recorded the review of {reviewed} restatement(s) of {args.year}; "
         "the next run's restatement check passes for them."

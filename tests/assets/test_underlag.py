@@ -79,9 +79,7 @@ def test_published_vouchers_sum_to_every_usage_figure(run) -> None:
         "source_line",
     ]
     assert "V2017-00004" not in set(rows["voucher_id"])  # EGNA
-    [check] = [
-        c for c in result.get_asset_check_evaluations() if c.check_name == "sums_to_usage"
-    ]
+    [check] = [c for c in result.get_asset_check_evaluations() if c.check_name == "sums_to_usage"]
     assert check.passed
 
 

@@ -14,7 +14,10 @@ difference (a column gone, renamed or retyped, or a new NOT NULL column) stops t
 publication with `SchemaChanged`, one sentence naming the table, the difference and
 docs/warehouse.md, which describes the migration. A table is never dropped.
 
-Money is NUMERIC(18,2) on PostgreSQL and decimal text on SQLite (`sqltypes.Money`).
+Money is NUMERIC(18,2) on PostgreSQL and decimal text on SQLite (`sqltypes.Money`),
+with an integer öre companion beside each money column (`paid_ore`, derived on write
+by `tables.with_ore_columns`; added and filled in place on an older table), so SQL
+sums money exactly on either.
 Dates are DATE; points in time are TIMESTAMP WITH TIME ZONE. Table and column comments
 are written on every replace (PostgreSQL keeps them; SQLite has nowhere to put them).
 

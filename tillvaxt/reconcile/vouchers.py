@@ -12,19 +12,7 @@ import pandas as pd
 
 from tillvaxt.instruments import REPORT_ORDER
 from tillvaxt.masking import display, is_personal, mask
-
-COLUMNS = [
-    "year",
-    "instrument",
-    "voucher_id",
-    "booking_date",
-    "decision_id",
-    "recipient_id",
-    "recipient_name",
-    "paid_ore",
-    "source_file",
-    "source_line",
-]
+from tillvaxt.reconcile.usage import charged_to_appropriations
 
 
 def _name(org_number: str, name: object) -> object:
@@ -41,8 +29,7 @@ def usage_vouchers(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.Da
     matched to a decision or not. A sole trader's organisation number (a personal
     identity number) and firm name are masked here, before anything is published.
     """
-    codes = set(appropriations["appropriation"])
-    mine = payouts[payouts["appropriation"].isin(codes)]
+    mine = charged_to_appropriations(payouts, appropriations)
     order = {c: i for i, c in enumerate(REPORT_ORDER)}
     out = pd.DataFrame(
         {
@@ -58,8 +45,7 @@ def usage_vouchers(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.Da
             "paid_ore": mine["amount_ore"].astype("int64"),
             "source_file": mine["source_file"],
             "source_line": mine["source_line"].astype("int64"),
-        },
-        columns=COLUMNS,
+        }
     )
     out["recipient_name"] = out["recipient_name"].astype(object)
     out["_o"] = out["instrument"].map(order).fillna(len(order))
