@@ -43,7 +43,7 @@ def preview(frame: pd.DataFrame, rows: int = 10) -> MetadataValue:
 
 
 def paid_by_year(frame: pd.DataFrame, column: str = "paid_ore") -> MetadataValue:
-    """Net paid per budget year ({"2017": "10 925 348,00 kr"}), from öre or published kronor."""
+    """An amount per budget year ({"2017": "10 925 348,00 kr"}), from öre or published kronor."""
     totals = {}
     if len(frame) and column in frame.columns:
         for year, values in frame.groupby(frame["year"].astype("int64"))[column]:

@@ -118,5 +118,14 @@ def test_money_in_the_ui_is_swedish_text_and_totals_are_per_year(run) -> None:
         assert "e+" not in meta["preview"]
     preview = _metadata(result, AssetKey("appropriation_usage"))["preview"]
     assert "1 050 000,00 kr" in preview and "50 000,00 kr" in preview
+    # The validated payouts include the 1 000 kr of own funds (EGNA); allocations per year.
+    assert _metadata(result, AssetKey("payouts"))["paid_by_year"] == {
+        "2017": "1 101 000,00 kr",
+        "2018": "-5 000,00 kr",
+    }
+    assert _metadata(result, AssetKey("appropriations"))["allocated_by_year"] == {
+        "2017": "1 000 000,00 kr",
+        "2018": "1 000 000,00 kr",
+    }
     reconciliation = _metadata(result, AssetKey(["published", "appropriation_reconciliation"]))
     assert "1 000 000,00 kr" in reconciliation["preview"]  # allocated, each year
