@@ -15,6 +15,7 @@ from dagster import MetadataValue
 
 from assets.resources import TillvaxtSettings
 from tillvaxt.close.certify import certifications
+from tillvaxt.close.opendata import certified_packages, open_data_name
 from tillvaxt.publish.warehouse import has_table, read_table
 from tillvaxt.report.charts import report_charts
 from tillvaxt.report.html import report_html, write_html
@@ -81,14 +82,18 @@ def write_reports(
         pages.append(name)
         latest_charts = charts
     region = settings.region()
+    # A certified year's export is its certified package, not one rebuilt from today's inputs.
+    frozen = certified_packages(conn)
     open_years = sorted(
-        set(payouts["year"]) | set(decisions["decision_date"].dt.year.dropna().astype(int))
+        {int(y) for y in payouts["year"]}
+        | {int(y) for y in decisions["decision_date"].dt.year.dropna()}
+        | set(frozen)
     )
     grants = {}
     for year in open_years:
-        package = grants_360(decisions, payouts, region, int(year))
+        package = frozen.get(year) or grants_360(decisions, payouts, region, year)
         if package["grants"]:
-            name = f"360giving_{year}.json"
+            name = open_data_name(year)
             write_json(run_dir / name, package)
             grants[str(settings.processed_path / name)] = len(package["grants"])
     return {
@@ -103,5 +108,6 @@ def write_reports(
         "open_data_360giving": {
             "files": MetadataValue.json(grants),
             "grants": sum(grants.values()),
+            "certified_years": MetadataValue.json(sorted(frozen)),
         },
     }
