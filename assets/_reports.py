@@ -15,6 +15,8 @@ from dagster import MetadataValue
 
 from assets.resources import TillvaxtSettings
 from tillvaxt.close.certify import certifications
+from tillvaxt.close.opendata import certified_packages, open_data_name
+from tillvaxt.close.review import read_reviews
 from tillvaxt.provenance import code_version, input_hashes
 from tillvaxt.publish.warehouse import has_table, read_table
 from tillvaxt.report.charts import paid_per_instrument_svg, report_charts
@@ -81,6 +83,7 @@ def write_reports(
 ) -> dict[str, dict]:
     """Write every report of the run into `run_dir`; metadata per report asset name."""
     frames = {t: read_table(conn, t) for t in tables if has_table(conn, t)}
+    frames["restatement_reviews"] = read_reviews(conn)  # the workbook's run sheet lists them
     certs = certifications(conn)
     recon = frames.get("appropriation_reconciliation")
     years = sorted({int(y) for y in recon["year"]}) if recon is not None else []
@@ -114,14 +117,18 @@ def write_reports(
         write_docx(run_dir / name, year, mine, region.name, stamp)
         drafts.append(name)
         latest_charts = charts
+    # A certified year's export is its certified package, not one rebuilt from today's inputs.
+    frozen = certified_packages(conn)
     open_years = sorted(
-        set(payouts["year"]) | set(decisions["decision_date"].dt.year.dropna().astype(int))
+        {int(y) for y in payouts["year"]}
+        | {int(y) for y in decisions["decision_date"].dt.year.dropna()}
+        | set(frozen)
     )
     grants = {}
     for year in open_years:
-        package = grants_360(decisions, payouts, region, int(year))
+        package = frozen.get(year) or grants_360(decisions, payouts, region, year)
         if package["grants"]:
-            name = f"360giving_{year}.json"
+            name = open_data_name(year)
             write_json(run_dir / name, package)
             grants[str(settings.processed_path / name)] = len(package["grants"])
     return {
@@ -137,5 +144,6 @@ def write_reports(
         "open_data_360giving": {
             "files": MetadataValue.json(grants),
             "grants": sum(grants.values()),
+            "certified_years": MetadataValue.json(sorted(frozen)),
         },
     }

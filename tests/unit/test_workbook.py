@@ -142,10 +142,16 @@ def _vouchers() -> pd.DataFrame:
 
 
 def _reviews() -> pd.DataFrame:
+    """Reviews as `restatement_reviews` holds them: one row per reviewed cell."""
     return pd.DataFrame(
         {
             "year": [2017, 2018],
+            "certification": ["2026-11-01T02:00:00+00:00"] * 2,
             "table_name": ["appropriation_usage", "support_by_group"],
+            "key": ["2017|1:1|UTV", "2018|Alla|K"],
+            "column_name": ["paid_sek", "recipients"],
+            "certified_value": ["5030934.00", "28"],
+            "new_value": ["5040934.00", "29"],
             "reviewed_by": ["Controller Anna", "Controller Bo"],
             "reviewed_at": pd.to_datetime(["2026-11-20 09:30", "2026-11-21 10:00"]),
             "note": ["Sen rättelse av V2017-00042, godkänd", "annat år"],
@@ -285,9 +291,22 @@ def test_run_sheet_lists_the_years_reviewed_restatements(tmp_path: Path) -> None
     _, path = _full_workbook(tmp_path)
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(path)[RUN_SHEET].iter_rows()]
     start = next(i for i, r in enumerate(rows) if r[0] == "Granskade omräkningar")
-    assert rows[start + 1][:4] == ["Tabell", "Granskad av", "Granskad (UTC)", "Anteckning"]
-    assert rows[start + 2][:4] == [
+    assert rows[start + 1][:8] == [
+        "Tabell",
+        "Nyckel",
+        "Kolumn",
+        "Certifierat värde",
+        "Nytt värde",
+        "Granskad av",
+        "Granskad (UTC)",
+        "Anteckning",
+    ]
+    assert rows[start + 2][:8] == [
         "appropriation_usage",
+        "2017|1:1|UTV",
+        "paid_sek",
+        "5030934.00",
+        "5040934.00",
         "Controller Anna",
         "2026-11-20 09:30",
         "Sen rättelse av V2017-00042, godkänd",

@@ -338,7 +338,7 @@ def _run_sheet(wb, f, year: int, run: RunInfo, reviews: pd.DataFrame | None = No
     _print_setup(ws, 0)
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 70)
-    ws.set_column(2, 3, 24)
+    ws.set_column(2, 7, 20)
     rows = [
         ("Återrapportering för år", str(year)),
         ("Skapad (UTC)", run.generated_at),
@@ -358,17 +358,18 @@ def _run_sheet(wb, f, year: int, run: RunInfo, reviews: pd.DataFrame | None = No
 
 
 def _reviews(ws, f, r: int, reviews: pd.DataFrame) -> int:
-    """The year's reviewed restatements: which table, who, when, why."""
+    """The year's reviewed restatements: which table and cell, who, when, why."""
     ws.write(r, 0, "Granskade omräkningar", f["title"])
-    cols = ["table_name", "reviewed_by", "reviewed_at", "note"]
+    wanted = ["table_name", "key", "column_name", "certified_value", "new_value"]
+    cols = [c for c in wanted if c in reviews.columns] + ["reviewed_by", "reviewed_at", "note"]
     r += 1
     for j, col in enumerate(cols):
         ws.write(r, j, layout.HEADINGS[col], f["head"])
     for rec in reviews.sort_values("reviewed_at", kind="stable")[cols].itertuples(index=False):
         r += 1
-        at = pd.Timestamp(rec.reviewed_at)
-        values = [rec.table_name, rec.reviewed_by, f"{at:%Y-%m-%d %H:%M}", rec.note]
-        for j, value in enumerate(values):
+        for j, (col, value) in enumerate(zip(cols, rec, strict=True)):
+            if col == "reviewed_at":
+                value = f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
             shown = (
                 "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
             )
