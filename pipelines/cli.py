@@ -376,6 +376,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         close.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
         close.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
         close.add_argument("--region", help="with TILLVAXT_REGIONS_ROOT: the region to act on")
+    review = sub.add_parser(
+        "review-restatement", help="record who reviewed a certified year's restatements, and why"
+    )
+    review.add_argument("--year", type=int, required=True, help="the certified year, e.g. 2017")
+    review.add_argument("--by", required=True, help="the reviewer's name")
+    review.add_argument("--note", required=True, help="why the changes are accepted")
+    review.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
+    review.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
+    review.add_argument("--region", help="with TILLVAXT_REGIONS_ROOT: the region to act on")
     args = parser.parse_args(argv)
     # The flags override the environment's settings; nothing is written back to it.
     settings = settings_from_env(
@@ -387,6 +396,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_pipeline(args, settings)
     if args.command in ("certify", "reopen"):
         return run_close(args, settings)
+    if args.command == "review-restatement":
+        from pipelines.close import review_restatement
+
+        return review_restatement(args, settings)
     return 2
 
 
