@@ -1,11 +1,18 @@
-"""Metadata shared by the assets: counts, money totals and masked previews."""
+"""Metadata shared by the assets: counts, money totals and masked previews.
+
+Money in the UI reads as a controller writes it (`10 811 000,00 kr`), never as the
+float a markdown renderer makes of a Decimal (`1.0811e+07`); totals are per year,
+since a sum across budget years is a figure nobody uses.
+"""
+
+from decimal import Decimal
 
 import pandas as pd
 from dagster import Failure, MetadataValue
 
 from tillvaxt.errors import InputError
-from tillvaxt.money import format_swedish
-from tillvaxt.publish.tables import to_published
+from tillvaxt.money import decimal_to_ore, format_swedish
+from tillvaxt.publish.tables import SEK_SUFFIX, to_published
 
 
 def money(ore: int) -> str:
@@ -13,10 +20,36 @@ def money(ore: int) -> str:
     return f"{format_swedish(int(ore), decimals=True)} kr"
 
 
+def kronor(value: object) -> object:
+    """A published amount (exact `Decimal` kronor) as Swedish text; empty stays empty."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return money(decimal_to_ore(value))
+    return value
+
+
+def swedish_money(published: pd.DataFrame) -> pd.DataFrame:
+    """A published frame with its money columns as Swedish text, for showing only."""
+    out = published.copy()
+    for col in out.columns:
+        if str(col).endswith(SEK_SUFFIX):
+            out[col] = out[col].map(kronor).astype(object)
+    return out
+
+
 def preview(frame: pd.DataFrame, rows: int = 10) -> MetadataValue:
-    """A markdown preview, masked and in SEK like the published table."""
-    shown = to_published(frame.head(rows))
+    """A markdown preview, masked and in SEK like the published table, money in Swedish."""
+    shown = swedish_money(to_published(frame.head(rows)))
     return MetadataValue.md(shown.to_markdown(index=False) if len(shown) else "_(no rows)_")
+
+
+def paid_by_year(frame: pd.DataFrame, column: str = "paid_ore") -> MetadataValue:
+    """An amount per budget year ({"2017": "10 925 348,00 kr"}), from öre or published kronor."""
+    totals = {}
+    if len(frame) and column in frame.columns:
+        for year, values in frame.groupby(frame["year"].astype("int64"))[column]:
+            total = sum((v for v in values if not pd.isna(v)), start=0)
+            totals[str(int(year))] = money(int(total)) if column.endswith("_ore") else kronor(total)
+    return MetadataValue.json(totals)
 
 
 def input_failure(exc: InputError) -> Failure:

@@ -1,5 +1,5 @@
-"""The reports of a publication: the annual workbooks, the HTML report and the open-data
-export, written into the run's directory from the publication's own transaction, so a
+"""The reports of a publication: the annual workbooks, the HTML report, the Word draft of
+the appropriation section and the open-data export, written into the run's directory from the publication's own transaction, so a
 report shows exactly the figures committed with it (certified years as filed) and lands
 in the same file set (`tillvaxt.publish.publisher`). Called by `assets.published`.
 """
@@ -15,11 +15,16 @@ from dagster import MetadataValue
 
 from assets.resources import TillvaxtSettings
 from tillvaxt.close.certify import certifications
+from tillvaxt.close.opendata import certified_packages, open_data_name
+from tillvaxt.close.review import read_reviews
+from tillvaxt.provenance import code_version, input_hashes
 from tillvaxt.publish.warehouse import has_table, read_table
-from tillvaxt.report.charts import report_charts
+from tillvaxt.report.charts import paid_per_instrument_svg, report_charts
 from tillvaxt.report.html import report_html, write_html
 from tillvaxt.report.opendata import grants_360, write_json
 from tillvaxt.report.runinfo import run_info
+from tillvaxt.report.tables import split_years
+from tillvaxt.report.word import write_docx
 from tillvaxt.report.workbook import write_workbook
 
 REPORTS = {
@@ -34,12 +39,24 @@ REPORTS = {
         "The HTML report `<processed>/aterrapportering_<year>.html` per year: self-contained "
         "(inline SVG charts, no network), the report's tables and charts.",
     ),
+    "aterrapportering_docx": (
+        {"docx"},
+        "The Word draft `<processed>/aterrapportering_<year>.docx` per year: the section "
+        "'Användningen av medel från anslag 1:1' as paragraphs generated from the published "
+        "tables (allocated, paid per instrument, the balance and its financing, cheques, what "
+        "was paid beside the appropriation) and the table in a Word table style.",
+    ),
     "open_data_360giving": (
         {"json"},
         "Open data: `<processed>/360giving_<year>.json`, the year's decisions and payouts to legal "
         "entities in the 360Giving Data Standard (SE-ON-<org number>); sole traders are left out.",
     ),
 }
+
+
+# Tables a year's documents read across years: the usage chart shows every year, and the
+# reconciliation and certifications are small.
+WHOLE = ("appropriation_usage", "appropriation_reconciliation")
 
 
 def _svg_markdown(charts: dict[str, str]) -> MetadataValue:
@@ -66,29 +83,52 @@ def write_reports(
 ) -> dict[str, dict]:
     """Write every report of the run into `run_dir`; metadata per report asset name."""
     frames = {t: read_table(conn, t) for t in tables if has_table(conn, t)}
+    frames["restatement_reviews"] = read_reviews(conn)  # the workbook's run sheet lists them
     certs = certifications(conn)
     recon = frames.get("appropriation_reconciliation")
     years = sorted({int(y) for y in recon["year"]}) if recon is not None else []
-    workbooks, pages, latest_charts = [], [], {}
-    for year in years:
-        info = run_info(settings.raw_path, year, recon, certs)
-        name = f"aterrapportering_{year}.xlsx"
-        write_workbook(run_dir / name, year, frames, info)
-        workbooks.append(name)
-        charts = report_charts(frames, year)
-        name = f"aterrapportering_{year}.html"
-        write_html(run_dir / name, report_html(year, frames, info, charts))
-        pages.append(name)
-        latest_charts = charts
     region = settings.region()
+    # Each table is split by year once; a year's documents then read only its own rows.
+    # The usage chart and the funding comparison compare years, so those stay whole.
+    per_year = split_years({k: v for k, v in frames.items() if k not in WHOLE})
+    hashes, version = input_hashes(settings.raw_path), code_version()  # once, not per year
+    usage = frames.get("appropriation_usage")
+    usage_svg = paid_per_instrument_svg(usage) if usage is not None and len(usage) else None
+    workbooks, pages, drafts, latest_charts = [], [], [], {}
+    for year in years:
+        split = per_year.get(year, {})
+        mine = {
+            k: split.get(k, f.iloc[0:0]) if k not in WHOLE and "year" in f.columns else f
+            for k, f in frames.items()
+        }
+        info = run_info(settings.raw_path, year, recon, certs, hashes=hashes, version=version)
+        name = f"aterrapportering_{year}.xlsx"
+        write_workbook(run_dir / name, year, mine, info, region.indicator_labels)
+        workbooks.append(name)
+        charts = report_charts(mine, year, usage_svg)
+        name = f"aterrapportering_{year}.html"
+        write_html(run_dir / name, report_html(year, mine, info, charts, region.indicator_labels))
+        pages.append(name)
+        name = f"aterrapportering_{year}.docx"
+        stamp = (
+            f"Utkast skapat {info.generated_at} UTC ur de publicerade tabellerna "
+            f"({info.certification}). Siffrorna är de publicerade; redigera texten, inte dem."
+        )
+        write_docx(run_dir / name, year, mine, region.name, stamp)
+        drafts.append(name)
+        latest_charts = charts
+    # A certified year's export is its certified package, not one rebuilt from today's inputs.
+    frozen = certified_packages(conn)
     open_years = sorted(
-        set(payouts["year"]) | set(decisions["decision_date"].dt.year.dropna().astype(int))
+        {int(y) for y in payouts["year"]}
+        | {int(y) for y in decisions["decision_date"].dt.year.dropna()}
+        | set(frozen)
     )
     grants = {}
     for year in open_years:
-        package = grants_360(decisions, payouts, region, int(year))
+        package = frozen.get(year) or grants_360(decisions, payouts, region, year)
         if package["grants"]:
-            name = f"360giving_{year}.json"
+            name = open_data_name(year)
             write_json(run_dir / name, package)
             grants[str(settings.processed_path / name)] = len(package["grants"])
     return {
@@ -100,8 +140,10 @@ def write_reports(
             "pages": _listing(settings, pages),
             "charts": _svg_markdown(latest_charts),
         },
+        "aterrapportering_docx": {"drafts": _listing(settings, drafts)},
         "open_data_360giving": {
             "files": MetadataValue.json(grants),
             "grants": sum(grants.values()),
+            "certified_years": MetadataValue.json(sorted(frozen)),
         },
     }

@@ -25,7 +25,7 @@ from dagster import (
     asset,
 )
 
-from assets._meta import money, preview
+from assets._meta import money, paid_by_year, preview
 from assets.resources import TillvaxtSettings
 from assets.sources import SOURCE_NAMES
 from tillvaxt.reconcile.appropriation import reconcile_appropriations
@@ -33,6 +33,8 @@ from tillvaxt.reconcile.balances import decision_balances as balances_table
 from tillvaxt.reconcile.priorities import support_by_priority as priority_table
 from tillvaxt.reconcile.usage import appropriation_usage as usage_table
 from tillvaxt.reconcile.usage import recipients_by_instrument as recipients_table
+from tillvaxt.reconcile.vouchers import usage_differences
+from tillvaxt.reconcile.vouchers import usage_vouchers as vouchers_table
 from tillvaxt.rules import ERROR, RULES, concat_findings
 from tillvaxt.rules import payout_exceptions as run_rules
 from tillvaxt.rules.matching import with_decision
@@ -55,11 +57,11 @@ def with_table_metadata(
     rows: int = 12,
     paid: bool = True,
 ) -> pd.DataFrame:
-    """The table, with its row count, paid total and a masked preview (of `shown`) as metadata."""
+    """The table, with its row count, paid per year and a masked preview (of `shown`) as metadata."""
     context.add_output_metadata(
         {
             "rows": len(table),
-            **({"paid_total": money(table["paid_ore"].sum())} if paid else {}),
+            **({"paid_by_year": paid_by_year(table)} if paid else {}),
             "preview": preview(table if shown is None else shown, rows),
         }
     )
@@ -113,7 +115,7 @@ def appropriation_reconciliation(
                     )
                 )
             ),
-            "paid_total": money(table["paid_ore"].sum()),
+            "paid_by_year": paid_by_year(table),
             "preview": preview(table),
         }
     )
@@ -129,6 +131,50 @@ def appropriation_usage(
     appropriations: pd.DataFrame,
 ) -> pd.DataFrame:
     return with_table_metadata(context, usage_table(payouts, appropriations))
+
+
+@after_the_chain(
+    description="Every voucher charged to the appropriation (1:1): year, instrument, voucher, booking date, decision, recipient (masked where personal), amount, source file and line. The underlag of appropriation_usage.",
+    check_specs=[
+        AssetCheckSpec(
+            "sums_to_usage",
+            asset="usage_vouchers",
+            blocking=True,
+            description="the vouchers add up, to the öre, to appropriation_usage's paid per year and instrument (blocks the publication when not)",
+        )
+    ],
+)
+def usage_vouchers(
+    context: AssetExecutionContext,
+    payouts: pd.DataFrame,
+    appropriations: pd.DataFrame,
+    appropriation_usage: pd.DataFrame,
+):
+    table = vouchers_table(payouts, appropriations)
+    differences = usage_differences(table, appropriation_usage)
+    yield Output(
+        table,
+        metadata={
+            "rows": len(table),
+            "paid_by_year": paid_by_year(table),
+            "preview": preview(table, 12),
+        },
+    )
+    yield AssetCheckResult(
+        asset_key="usage_vouchers",
+        check_name="sums_to_usage",
+        passed=differences.empty,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "differences": len(differences),
+            "where": MetadataValue.json(
+                {
+                    f"{int(r.year)} {r.instrument}": f"vouchers {money(r.vouchers_ore)}, usage {money(r.usage_ore)}"
+                    for r in differences.itertuples()
+                }
+            ),
+        },
+    )
 
 
 @after_the_chain(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSpec, AssetOut, Output
 
-from assets._meta import money
+from assets._meta import money, paid_by_year
 from assets.resources import TillvaxtSettings
 from tillvaxt.rawfiles import SourceFiles
 from tillvaxt.validate import appropriations, decisions, eu_projects, payouts, population, surveys
@@ -123,7 +123,7 @@ SOURCES: tuple[Source, ...] = (
         "Appropriation files (regleringsbrev) as delivered, every row as text with its file and line.",
         "Allocation per year and appropriation, with credit limit and savings cap (öre).",
         accounting=MERGED,
-        metadata=lambda v: {"allocated_total": money(v.valid["allocated_ore"].sum())},
+        metadata=lambda v: {"allocated_by_year": paid_by_year(v.valid, "allocated_ore")},
     ),
     Source(
         "payouts",
@@ -135,7 +135,7 @@ SOURCES: tuple[Source, ...] = (
         "One row per voucher: overlapping exports merged, amounts in öre, organisation numbers normalised.",
         accounting=MERGED,
         metadata=lambda v: {
-            "paid_total": money(v.valid["amount_ore"].sum()),
+            "paid_by_year": paid_by_year(v.valid, "amount_ore"),
             "identical_repeats_merged": v.duplicates_merged,
             "conflicting_vouchers": len(v.conflicts),
         },

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assets.resources import TillvaxtSettings, secret_value
-from pipelines.settings import dagster_home, quiet_dagster, settings_from_env
+from pipelines.settings import dagster_home, in_ci, quiet_dagster, settings_from_env
 from tillvaxt.orgnr import scrub
 from tillvaxt.publish.lock import RunLocked, run_lock
 from tillvaxt.region import RegionsError
@@ -212,18 +212,30 @@ def _execute(
             file=sys.stderr,
         )
     # Imported only now: an unchanged rerun is skipped before the assets are loaded.
+    import uuid
+
     from pipelines.definitions import build_definitions
     from pipelines.jobs import PIPELINE_JOB
+    from pipelines.progress import RunProgress, live_display, terminal_stream
+    from pipelines.run_history import quick_local_history
     from tillvaxt.money import format_swedish
     from tillvaxt.publish.warehouse import read_table
 
     job = build_definitions(deployment).resolve_job_def(PIPELINE_JOB)
-    with _instance() as instance:
+    run_id = str(uuid.uuid4())
+    with (
+        quick_local_history(dagster_home()),  # before the instance: it creates its files
+        _instance() as instance,
+        terminal_stream() as screen,
+        RunProgress(len(job.graph.nodes), screen, live_display(screen, in_ci())) as progress,
+    ):
+        instance.add_event_listener(run_id, progress)
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
             partition_key=region,
+            run_id=run_id,
         )
     elapsed = time.perf_counter() - started
     failures = _failures(result)
@@ -269,10 +281,22 @@ def _execute(
             + " ".join(f"{c:>14}" for c in cells)
             + f"  {r.status}"
         )
+    for report in _reports(settings.processed_path):
+        print(f"tillvaxt: report {report}")
     print(
         f"tillvaxt: done in {elapsed:.1f} s; tables in {settings.processed_dir} and the warehouse."
     )
     return 0
+
+
+def _reports(processed: Path) -> list[Path]:
+    """The workbooks and HTML reports of the current publication, in year order."""
+    return [
+        p
+        for pattern in ("aterrapportering_*.xlsx", "aterrapportering_*.html")
+        for p in sorted(processed.glob(pattern))
+        if p.exists()  # a link to a year the current publication does not have dangles
+    ]
 
 
 def run_close(args: argparse.Namespace, settings: TillvaxtSettings) -> int:
@@ -352,6 +376,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         close.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
         close.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
         close.add_argument("--region", help="with TILLVAXT_REGIONS_ROOT: the region to act on")
+    review = sub.add_parser(
+        "review-restatement", help="record who reviewed a certified year's restatements, and why"
+    )
+    review.add_argument("--year", type=int, required=True, help="the certified year, e.g. 2017")
+    review.add_argument("--by", required=True, help="the reviewer's name")
+    review.add_argument("--note", required=True, help="why the changes are accepted")
+    review.add_argument("--processed-dir", help="overrides TILLVAXT_PROCESSED_DIR")
+    review.add_argument("--database-url", help="overrides TILLVAXT_DATABASE_URL")
+    review.add_argument("--region", help="with TILLVAXT_REGIONS_ROOT: the region to act on")
     args = parser.parse_args(argv)
     # The flags override the environment's settings; nothing is written back to it.
     settings = settings_from_env(
@@ -363,6 +396,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_pipeline(args, settings)
     if args.command in ("certify", "reopen"):
         return run_close(args, settings)
+    if args.command == "review-restatement":
+        from pipelines.close import review_restatement
+
+        return review_restatement(args, settings)
     return 2
 
 

@@ -8,8 +8,9 @@ volumes) come from the run launcher's configuration in the instance, which the
 executor inherits; here only how many steps of one run may run at once, and where
 steps hand their outputs to each other: pods share no disk but the data volume, so
 the pickled step outputs go there (`<processed>/.step_outputs/tillvaxt_step_outputs/<run id>/`,
-0700/0600, deleted when the run ends by the `delete_step_outputs_*` sensors) rather
-than under each pod's own `DAGSTER_HOME`.
+0700/0600, deleted by the `delete_step_outputs_*` sensors when the run succeeds or is
+cancelled; a failed run's are kept for its re-execution, 7 days at most) rather than
+under each pod's own `DAGSTER_HOME`.
 """
 
 from __future__ import annotations

@@ -60,6 +60,11 @@ def dagster_home() -> str | None:
     return os.environ.get("DAGSTER_HOME") or None
 
 
+def in_ci() -> bool:
+    """Whether we run under CI (`CI` set, as CI services do): plain progress lines, no bar."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def quiet_dagster() -> None:
     """No telemetry from the CLI's runs."""
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")

@@ -1,17 +1,30 @@
 """Where a run's steps hand their outputs to each other, and for how long.
 
-Intermediate frames hold organisation numbers in clear (sole traders' among them: a
-personal identity number), so they live only while their run does: in
-`<DAGSTER_HOME>/storage/tillvaxt_step_outputs/<run_id>/`, created 0700 with files
-0600, and deleted when the run ends. One directory per run also means a partitioned
-(national) run and a single-region run can never meet in one storage path.
+In one process (`tillvaxt_pipeline`: the CLI, a run launched from the UI) a step's
+outputs stay in memory for the steps after it: nothing is pickled while the run goes
+well, which was a fixed cost on every frame of every step.
 
-The directory is deleted when the run's resources are torn down, which for the
-in-process executor (`tillvaxt_pipeline`, the CLI) is once, at the end of the run.
+Intermediate frames hold organisation numbers in clear (sole traders' among them: a
+personal identity number), so what is written to disk lives in
+`<storage>/tillvaxt_step_outputs/<run_id>/`, created 0700 with files 0600, and only as
+long as it may be needed:
+
+- a run that succeeds leaves nothing behind;
+- a run with a failed step (or one that was interrupted) writes the outputs it holds
+  to its directory when it ends, so that re-executing the failed steps (the UI's
+  "re-execute from failure", or `reexecute_from_failure` below) can load their
+  upstream outputs: Dagster names the run that produced each one
+  (`InputContext.upstream_output.run_id`);
+- when a re-execution succeeds, its own directory and those of the runs it descends
+  from are removed; whatever is left is removed after `KEEP_DAYS` days, by the next
+  run that starts.
+
 A multiprocess run (`tillvaxt_national`) tears resources down after every step, so
-there the directory is kept until the run ends and `delete_step_outputs` (a run
-status sensor) removes it. The price: a step cannot be re-executed alone from an
-earlier run's outputs; run the job.
+there every output is written as it is produced, and the `delete_step_outputs_*`
+run-status sensors remove the directories once the run succeeded or was cancelled
+(a failed run's are kept for its re-execution, for `KEEP_DAYS` days at most). One
+directory per run also means a partitioned (national) run and a single-region run can
+never meet in one storage path.
 """
 
 from __future__ import annotations
@@ -19,10 +32,14 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 from dagster import (
+    DagsterEventType,
+    DagsterInstance,
     DagsterRunStatus,
     Field,
     InitResourceContext,
@@ -40,6 +57,8 @@ from pipelines.jobs import NATIONAL_JOB
 STEP_OUTPUTS = "tillvaxt_step_outputs"
 # Jobs whose steps run in separate processes: their storage outlives each step.
 MULTIPROCESS_JOBS = frozenset({NATIONAL_JOB})
+# A failed run's outputs are kept this long for its re-execution, then removed.
+KEEP_DAYS = 7
 
 
 def run_storage(storage_dir: str | Path, run_id: str) -> Path:
@@ -52,69 +71,153 @@ def _private_dir(path: Path) -> None:
     os.chmod(path, 0o700)
 
 
-class RunScopedPickleIOManager(IOManager):
-    """Pickles each output under the run's private directory, files 0600."""
+def _output_key(context: OutputContext | InputContext) -> tuple[str, ...]:
+    """The output's place in a run's storage: its asset key (or step and name) and partition."""
+    key = context.asset_key.path if context.has_asset_key else [context.step_key, context.name]
+    partition = None
+    if isinstance(context, OutputContext) and context.has_partition_key:
+        partition = context.partition_key
+    elif isinstance(context, InputContext) and context.has_asset_partitions:
+        partition = context.asset_partition_key
+    return (*key, f"{partition or '__all__'}.pkl")
 
-    def __init__(self, base: Path) -> None:
-        self.base = base
 
-    def _path(self, context: OutputContext | InputContext) -> Path:
-        key = context.asset_key.path if context.has_asset_key else [context.step_key, context.name]
-        partition = None
-        if isinstance(context, OutputContext) and context.has_partition_key:
-            partition = context.partition_key
-        elif isinstance(context, InputContext) and context.has_asset_partitions:
-            partition = context.asset_partition_key
-        return self.base.joinpath(*key, f"{partition or '__all__'}.pkl")
+def _write_private(base: Path, key: tuple[str, ...], obj: object) -> None:
+    """Pickle `obj` under `base`, every directory 0700 and the file 0600 from its creation."""
+    path = base.joinpath(*key)
+    _private_dir(base)
+    for depth in range(1, len(key)):
+        _private_dir(base.joinpath(*key[:depth]))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class RunScopedIOManager(IOManager):
+    """A run's step outputs: in memory (`in_memory`) or pickled under its private directory.
+
+    Inputs produced by this run come from memory when they are there; any other (an
+    upstream output of an earlier run, in a re-execution) from the producing run's
+    directory.
+    """
+
+    def __init__(self, root: Path, run_id: str, in_memory: bool) -> None:
+        self.root = root
+        self.run_id = run_id
+        self.in_memory = in_memory
+        self.held: dict[tuple[str, ...], object] = {}
+
+    @property
+    def base(self) -> Path:
+        return run_storage(self.root, self.run_id)
 
     def handle_output(self, context: OutputContext, obj: object) -> None:
         if obj is None:
             return
-        path = self._path(context)
-        for parent in reversed(path.relative_to(self.base.parent).parents[:-1]):
-            _private_dir(self.base.parent / parent)
-        _private_dir(path.parent)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        key = _output_key(context)
+        if self.in_memory:
+            self.held[key] = obj
+        else:
+            _write_private(self.base, key, obj)
 
     def load_input(self, context: InputContext) -> object:
-        path = self._path(context)
+        key = _output_key(context)
+        upstream = context.upstream_output
+        source = (upstream.run_id if upstream is not None else None) or self.run_id
+        if source == self.run_id and key in self.held:
+            obj = self.held[key]
+            # A shallow copy (copy-on-write in pandas 3): a step that adds a column to its
+            # input cannot change what the next step reads, as with a fresh unpickled copy.
+            return obj.copy(deep=False) if isinstance(obj, pd.DataFrame | pd.Series) else obj
+        path = run_storage(self.root, source).joinpath(*key)
         if not path.is_file():
+            name = context.asset_key.to_user_string() if context.has_asset_key else context.name
             raise FileNotFoundError(
-                f"the output of {context.asset_key.to_user_string() if context.has_asset_key else context.name} "
-                "is not in this run's step storage (step outputs last only as long as their run); "
+                f"the output of {name} is not in the step storage of run {source} (a successful "
+                f"run keeps none, a failed one keeps its outputs for {KEEP_DAYS} days); "
                 "materialise it in the same run"
             )
         with path.open("rb") as fh:
             return pickle.load(fh)
 
+    def spill(self) -> None:
+        """Write every output held in memory to the run's directory (for its re-execution)."""
+        for key, obj in self.held.items():
+            _write_private(self.base, key, obj)
+        self.held.clear()
+
+
+def run_failed(instance: DagsterInstance, run_id: str) -> bool:
+    """Whether a step of the run has failed (its outputs are then needed to re-execute it)."""
+    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_FAILURE, limit=1)
+    return bool(records.records)
+
+
+def remove_lineage(instance: DagsterInstance, root: Path, run_id: str) -> None:
+    """Remove the run's directory and those of the runs it re-executes (its parents')."""
+    seen: set[str] = set()
+    current: str | None = run_id
+    while current and current not in seen:
+        seen.add(current)
+        shutil.rmtree(run_storage(root, current), ignore_errors=True)
+        run = instance.get_run_by_id(current)
+        current = run.parent_run_id if run is not None else None
+
+
+def remove_stale(root: Path, keep_days: float = KEEP_DAYS, now: float | None = None) -> list[str]:
+    """Remove run directories last written more than `keep_days` ago; their run ids."""
+    parent = Path(root) / STEP_OUTPUTS
+    if not parent.is_dir():
+        return []
+    limit = (time.time() if now is None else now) - keep_days * 86400
+    removed = []
+    for run_dir in parent.iterdir():
+        if run_dir.is_dir() and run_dir.stat().st_mtime < limit:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            removed.append(run_dir.name)
+    return removed
+
 
 @io_manager(
     config_schema={"base_dir": Field(str, is_required=False)},
-    description="Step outputs in a private (0700/0600) directory per run, deleted when the run ends.",
+    description=(
+        "Step outputs in memory within one process; on disk (private 0700/0600, per run) "
+        f"across processes and for a failed run's re-execution, removed when the run or its "
+        f"re-execution succeeds, or after {KEEP_DAYS} days."
+    ),
 )
 def run_scoped_io_manager(init_context: InitResourceContext) -> Iterator[IOManager]:
     """`base_dir` (default: the instance's storage directory) holds `tillvaxt_step_outputs/`;
     Kubernetes sets it to the shared data volume (`pipelines/definitions_k8s.py`)."""
-    root = (init_context.resource_config or {}).get(
-        "base_dir"
-    ) or init_context.instance.storage_directory()
-    base = run_storage(root, init_context.run_id)
-    _private_dir(base.parent)
-    _private_dir(base)
+    root = Path(
+        (init_context.resource_config or {}).get("base_dir")
+        or init_context.instance.storage_directory()
+    )
+    run = init_context.dagster_run
+    multiprocess = run is not None and run.job_name in MULTIPROCESS_JOBS
+    if not multiprocess:
+        remove_stale(root)
+    _private_dir(root / STEP_OUTPUTS)
+    manager = RunScopedIOManager(root, init_context.run_id, in_memory=not multiprocess)
     try:
-        yield RunScopedPickleIOManager(base)
-    finally:
-        run = init_context.dagster_run
-        if run is None or run.job_name not in MULTIPROCESS_JOBS:
-            shutil.rmtree(base, ignore_errors=True)
+        yield manager
+    except BaseException:  # interrupted (or torn down by an error): keep what was computed
+        manager.spill()
+        raise
+    if multiprocess:
+        return
+    if run_failed(init_context.instance, init_context.run_id):
+        manager.spill()
+    else:
+        manager.held.clear()
+        remove_lineage(init_context.instance, root, init_context.run_id)
 
 
 def delete_step_outputs_sensor(
     status: DagsterRunStatus, base_dir: str | None = None
 ) -> SensorDefinition:
-    """A sensor that deletes a multiprocess run's step outputs once it reached `status`."""
+    """A sensor that deletes a multiprocess run's step outputs (and its parents') once it
+    reached `status`."""
 
     @run_status_sensor(
         name=f"delete_step_outputs_{status.value.lower()}",
@@ -122,15 +225,17 @@ def delete_step_outputs_sensor(
         description="Deletes a finished run's step outputs (they hold organisation numbers in clear).",
     )
     def _delete(context: RunStatusSensorContext) -> None:
-        root = base_dir or context.instance.storage_directory()
-        shutil.rmtree(run_storage(root, context.dagster_run.run_id), ignore_errors=True)
+        root = Path(base_dir or context.instance.storage_directory())
+        remove_lineage(context.instance, root, context.dagster_run.run_id)
+        remove_stale(root)
 
     return _delete
 
 
 def delete_step_outputs_sensors(base_dir: str | None = None) -> list[SensorDefinition]:
-    """One sensor per way a run can end: success, failure, cancellation."""
+    """One sensor per way a run can end for good: success and cancellation. A failed run's
+    outputs stay for its re-execution (and are removed after `KEEP_DAYS`)."""
     return [
         delete_step_outputs_sensor(s, base_dir)
-        for s in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
+        for s in (DagsterRunStatus.SUCCESS, DagsterRunStatus.CANCELED)
     ]

@@ -43,6 +43,13 @@ class Region:
     county_short: str
     municipalities: dict[str, str]
     priorities: tuple[Priority, ...] = field(default_factory=tuple)
+    # Survey indicator (column name without `Ind_`) → the label a report shows; the
+    # region's survey decides which indicators exist, so their wording lives here too.
+    indicator_labels: dict[str, str] = field(default_factory=dict)
+
+    def indicator_label(self, code: str) -> str:
+        """The indicator's label in the reports, or its code when the region names none."""
+        return self.indicator_labels.get(code, code)
 
     def municipality_name(self, code: str) -> str:
         """The municipality's name, or `Utanför länet` for a code outside the county."""
@@ -84,6 +91,7 @@ def region_from_toml(text: str) -> Region:
         county_short=data.get("county_short", data["county_name"]),
         municipalities={str(k): v for k, v in data["municipalities"].items()},
         priorities=tuple(prios),
+        indicator_labels={str(k): str(v) for k, v in data.get("survey_indicators", {}).items()},
     )
 
 

@@ -1,11 +1,14 @@
 """Certifying and reopening a year in the warehouse, and holding certified rows at publish.
 
 Certifying year Y copies Y's rows of every published table with a `year` column into
-`certified_<table>` and records the act in `certifications` (when, by whom, code
-version, SHA-256 of every input file), all in one transaction. Every later publish of
+`certified_<table>`, keeps Y's published 360Giving package (`certified_open_data`) and
+records the act in `certifications` (when, by whom, code version, SHA-256 of every
+input file), all in one transaction. Every later publish of
 such a table goes through `hold`: Y's rows are published as certified and the cells
 the current inputs would change are written to `restatements`, in the same
-transaction as the table. Reopening deletes the snapshot; it is logged, never silent.
+transaction as the table. A restatement can be reviewed (`review_year`: who, when,
+why, in `restatement_reviews`); the restatement check passes for reviewed cells.
+Reopening deletes the snapshot; it is logged, never silent.
 """
 
 from __future__ import annotations
@@ -17,8 +20,16 @@ import json
 import pandas as pd
 import sqlalchemy as sa
 
+from tillvaxt.close.opendata import drop_open_data, freeze_open_data
 from tillvaxt.close.restate import RESTATEMENT_COLUMNS, conform, hold_certified
-from tillvaxt.publish.warehouse import has_table, read_table, write_table
+from tillvaxt.close.review import (
+    REVIEW_COLUMNS,
+    ReviewError,
+    certification_text,
+    review_restatements,
+    with_reviews,
+)
+from tillvaxt.publish.warehouse import has_table, read_table, upgrade_table, write_table
 
 CERTIFIED_PREFIX = "certified_"
 
@@ -109,8 +120,12 @@ def certify_year(
     hashes: dict[str, str],
     version: str,
     now: dt.datetime | None = None,
+    open_data: str | None = None,
 ) -> dict[str, int]:
-    """Freeze `year`'s rows of each published table in `tables`; returns rows frozen per table."""
+    """Freeze `year`'s rows of each published table in `tables`; returns rows frozen per table.
+
+    `open_data` is the year's published 360Giving JSON (None when it had none), frozen
+    with the tables (`tillvaxt.close.opendata`)."""
     now = now or _now()
     frozen: dict[str, int] = {}
     with engine.begin() as conn:
@@ -148,6 +163,7 @@ def certify_year(
                 f"Nothing to certify for {year}: no published table with a year column is in "
                 "the warehouse; run the pipeline first (`tillvaxt run`)."
             )
+        freeze_open_data(conn, year, open_data)
         conn.execute(
             CERTIFICATIONS.insert(),
             {
@@ -180,6 +196,7 @@ def reopen_year(engine: sa.Engine, year: int, version: str, now: dt.datetime | N
                 conn.execute(frozen.delete().where(frozen.c.year == year))
         conn.execute(CERTIFICATIONS.delete().where(CERTIFICATIONS.c.year == year))
         conn.execute(RESTATEMENTS.delete().where(RESTATEMENTS.c.year == year))
+        drop_open_data(conn, year)
         _log(conn, year, "reopen", version, now)
 
 
@@ -197,6 +214,7 @@ def hold(conn: sa.Connection, table: str, published: pd.DataFrame) -> pd.DataFra
     a corrected input clears them on the next run.
     """
     years = certified_years(conn, table) if "year" in published.columns else set()
+    upgrade_table(conn, certified_name(table), like=table)
     if years and has_table(conn, certified_name(table)):
         certified = read_table(conn, certified_name(table))
         out, restated = hold_certified(table, published, certified, years)
@@ -216,15 +234,43 @@ def hold(conn: sa.Connection, table: str, published: pd.DataFrame) -> pd.DataFra
 
 
 def read_restatements(engine: sa.Engine | sa.Connection) -> pd.DataFrame:
-    """Every open restatement (empty when there are none); inside a transaction when given a connection."""
-    if not has_table(engine, RESTATEMENTS.name):
-        return pd.DataFrame(columns=RESTATEMENT_COLUMNS)
+    """Every open restatement with its review, if any (who, when, note; empty when not
+    reviewed); inside a transaction when given a connection."""
+    if isinstance(engine, sa.Engine):
+        with engine.connect() as conn:
+            return read_restatements(conn)
+    conn = engine
+    if not has_table(conn, RESTATEMENTS.name):
+        return pd.DataFrame(columns=[*RESTATEMENT_COLUMNS, *REVIEW_COLUMNS])
     query = sa.select(RESTATEMENTS).order_by(
         RESTATEMENTS.c.year, RESTATEMENTS.c.table_name, RESTATEMENTS.c.key
     )
-    if isinstance(engine, sa.Connection):
-        rows = engine.execute(query).fetchall()
-    else:
-        with engine.connect() as conn:
-            rows = conn.execute(query).fetchall()
-    return pd.DataFrame(rows, columns=RESTATEMENT_COLUMNS)
+    rows = pd.DataFrame(conn.execute(query).fetchall(), columns=RESTATEMENT_COLUMNS)
+    return with_reviews(conn, rows, _certified_at(conn))
+
+
+def _certified_at(conn: sa.Connection) -> dict[int, str]:
+    """Each certified year's certification, as the reviews refer to it."""
+    certs = certifications(conn)
+    return {int(r.year): certification_text(r.certified_at) for r in certs.itertuples()}
+
+
+def review_year(
+    engine: sa.Engine, year: int, by: str, note: str, now: dt.datetime | None = None
+) -> int:
+    """Record that `by` reviewed every open restatement of `year`, and why; returns how many.
+
+    The asset check on restatements passes for reviewed cells from the next run on."""
+    with engine.begin() as conn:
+        try:
+            return review_restatements(
+                conn,
+                read_restatements(conn),
+                year,
+                _certified_at(conn).get(year),
+                by,
+                note,
+                now or _now(),
+            )
+        except ReviewError as exc:
+            raise CloseError(str(exc)) from exc

@@ -52,6 +52,7 @@ KEYS: dict[str, list[str]] = {
         "aldersgrupp",
     ],
     "decision_balances": ["decision_id"],
+    "usage_vouchers": ["year", "voucher_id"],
 }
 
 

@@ -24,7 +24,7 @@ CURRENT = "current"
 KEEP_RUNS = 3
 # What a run publishes as files; anything else in the processed directory (the SQLite
 # warehouse, the lock, the rerun marker, a README) is not part of a run's set.
-PUBLISHED_SUFFIXES = (".csv", ".xlsx", ".html", ".json")
+PUBLISHED_SUFFIXES = (".csv", ".xlsx", ".html", ".docx", ".json")
 LEGACY_RUN = "00000000T000000Z-before-runs"
 
 

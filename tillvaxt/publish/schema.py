@@ -15,7 +15,13 @@ from a frame's dtypes:
 A column means the same thing in every table (`paid_sek` is always net SEK paid), so
 descriptions are given once by name in `MEANINGS`; `"<table>.<column>"` overrides one
 for its table. Each table is one line of `TABLE_COLUMNS`, read like SQL. Changing a table here is a migration (docs/warehouse.md): the warehouse
-adds a new nullable column by itself and refuses any other difference.
+adds a new nullable column by itself and refuses any other difference; `MIGRATIONS`
+lists the changes made so far and what an existing warehouse gets from each.
+
+Every money column `x_sek` has an integer companion `x_ore` in the warehouse (not in
+the CSV or the UI's column list): exact öre as BIGINT, so `SELECT SUM(paid_ore)` is an
+exact integer on SQLite too, where the kronor are decimal text. The companions are
+derived, never declared by hand (`ore_column`, `warehouse_columns`).
 """
 
 from __future__ import annotations
@@ -112,7 +118,57 @@ MEANINGS: dict[str, str] = {
     "decision_balances.source_file": "Decision file (the newest snapshot) the decision is on.",
     "decision_balances.source_line": "1-based line of the decision in that file.",
     "support_by_group.instrument": "Instrument code, or 'Alla' for every instrument.",
+    "booking_date": "Booking date of the payout (Bokföringsdatum).",
+    "recipient_id": "The recipient's organisation number, NNNNNN-NNNN; a sole trader's personal number is masked (PNR-…).",
+    "recipient_name": "The recipient's name as the payout export has it; a sole trader's (a person's name) is masked like the number.",
+    "usage_vouchers.voucher_id": "The payout's voucher number (Verifikationsnummer).",
+    "usage_vouchers.decision_id": "The decision's case number (Diarienummer); empty for a payment on no decision.",
+    "usage_vouchers.paid_sek": "Net amount of the voucher in SEK (negative for a repayment or reversal), exact to the öre.",
+    "usage_vouchers.source_file": "Payout export the voucher was read from, relative to the raw directory.",
+    "usage_vouchers.source_line": "1-based line of the voucher in that export (header = line 1).",
 }
+
+
+SEK_SUFFIX = "_sek"
+ORE_SUFFIX = "_ore"
+
+
+def ore_column(money_column: str) -> str:
+    """The warehouse's integer öre companion of a money column: `paid_sek` -> `paid_ore`."""
+    return money_column[: -len(SEK_SUFFIX)] + ORE_SUFFIX
+
+
+def kronor_column(name: str) -> str | None:
+    """The money column an öre companion is derived from (None for any other name)."""
+    return name[: -len(ORE_SUFFIX)] + SEK_SUFFIX if name.endswith(ORE_SUFFIX) else None
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One change of the published tables: what changed, and what an existing warehouse gets."""
+
+    version: str
+    change: str
+    upgrade: str
+
+
+# Oldest first. The warehouse applies each by itself when a run (or a certification)
+# meets a table from before it (`tillvaxt.publish.warehouse.upgrade_table`).
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "2026.12-ore",
+        "Every money column `x_sek` gets an integer öre companion `x_ore` (BIGINT) beside it, "
+        "so SQL sums money exactly on SQLite as on PostgreSQL.",
+        "The column is added to every published table and its certified copy and filled from "
+        "`x_sek`, in the transaction of the first run or certification after the upgrade.",
+    ),
+    Migration(
+        "2026.12-vouchers",
+        "New table `usage_vouchers` (the vouchers behind appropriation_usage).",
+        "Created by the first run; a certified year gets no certified vouchers until it is "
+        "certified again (its vouchers are published as computed).",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +193,10 @@ class TableDecl:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def money_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.kind is Kind.MONEY]
+
 
 # Table -> one sentence on what a row is (the SQL table comment and the UI's description).
 TABLE_DESCRIPTIONS: dict[str, str] = {
@@ -149,6 +209,7 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
     "decision_balances": "Per decision of the newest snapshot: granted, paid to date over all years, remaining and status.",
     "support_by_group": "Recipients and net SEK per year, instrument (or Alla) and person group, with shares, population baseline and representation ratio; disclosure-controlled (suppressed cells empty).",
     "survey_estimates": "Weighted survey proportions per year, indicator and group with 95 % design-based intervals; estimates on fewer than 41 answers suppressed.",
+    "usage_vouchers": "Every voucher charged to the appropriation (1:1), with booking date, decision, recipient, amount and source line: the underlag of appropriation_usage, to which its amounts sum per year and instrument.",
 }
 
 # Table -> its columns in order, as `name kind [not null]` (kinds: the `Kind` names in
@@ -163,6 +224,7 @@ TABLE_COLUMNS: dict[str, str] = {
     "decision_balances": "decision_id text not null, instrument text, granted_sek money, paid_sek money, remaining_sek money, status text not null, decision_status text, decision_date date, org_number text, payouts integer, last_payout_date date, source_file text, source_line integer",
     "support_by_group": "year integer not null, instrument text not null, kon text, bakgrund text, utbildning text, inkomstklass text, aldersgrupp text, recipients integer, paid_sek money, share_of_recipients ratio, baseline_share ratio, representation_ratio ratio, suppressed boolean not null",
     "survey_estimates": "year integer not null, indicator text not null, kon text, bakgrund text, utbildning text, inkomstklass text, aldersgrupp text, n integer, estimate ratio, standard_error ratio, ci_low ratio, ci_high ratio, suppressed boolean not null",
+    "usage_vouchers": "year integer not null, instrument text not null, voucher_id text not null, booking_date date not null, decision_id text, recipient_id text, recipient_name text, paid_sek money not null, source_file text not null, source_line integer not null",
 }
 
 
@@ -174,6 +236,8 @@ def _column(table: str, spec: str) -> Column:
     text = MEANINGS.get(f"{table}.{name}") or MEANINGS.get(name)
     if not text:
         raise ValueError(f"table {table}: column {name} has no description in MEANINGS")
+    if kind.upper() == Kind.MONEY.name and not name.endswith(SEK_SUFFIX):
+        raise ValueError(f"table {table}: money column {name} must be named *{SEK_SUFFIX}")
     return Column(name, Kind[kind.upper()], nullable=not rest, description=text)
 
 
@@ -196,17 +260,34 @@ def sa_table(
     comment: str | None = None,
     metadata: sa.MetaData | None = None,
 ) -> sa.Table:
-    """The SQLAlchemy `Table` of a published table, under `name` (a certified copy's) if given."""
+    """The SQLAlchemy `Table` of a published table, under `name` (a certified copy's) if given.
+
+    Each money column is followed by its öre companion, nullable so that it can be added
+    to an existing table; it is empty exactly where its kronor column is."""
     decl = TABLES[table]
+    columns = []
+    for c in decl.columns:
+        columns.append(sa.Column(c.name, _SQL[c.kind], nullable=c.nullable, comment=c.description))
+        if c.kind is Kind.MONEY:
+            columns.append(
+                sa.Column(
+                    ore_column(c.name),
+                    sa.BigInteger(),
+                    nullable=True,
+                    comment=f"{c.name} in öre, an exact integer (for SUM() in SQL).",
+                )
+            )
     return sa.Table(
-        name or table,
-        metadata or sa.MetaData(),
-        *(
-            sa.Column(c.name, _SQL[c.kind], nullable=c.nullable, comment=c.description)
-            for c in decl.columns
-        ),
-        comment=comment or decl.description,
+        name or table, metadata or sa.MetaData(), *columns, comment=comment or decl.description
     )
+
+
+def warehouse_columns(table: str) -> list[str]:
+    """The warehouse table's columns in order: the CSV's, each money column followed by its öre."""
+    out = []
+    for c in TABLES[table].columns:
+        out += [c.name, ore_column(c.name)] if c.kind is Kind.MONEY else [c.name]
+    return out
 
 
 def csv_header(table: str) -> list[str]:
@@ -245,7 +326,19 @@ def markdown_tables() -> str:
         "`decimal(18,2)` is exact SEK: NUMERIC(18,2) on PostgreSQL, decimal text on SQLite",
         "and plain decimal text (`.` as decimal mark) in the CSV. Changing a table is a",
         "migration: see [the warehouse](warehouse.md).",
+        "",
+        "**Sums in SQL.** In the warehouse (SQLite and PostgreSQL alike, not in the CSV) every",
+        "money column `x_sek` has an integer companion `x_ore` right after it: the same",
+        "amount in öre, BIGINT, empty where `x_sek` is. Sum those: `SELECT year,",
+        "SUM(paid_ore) FROM appropriation_usage GROUP BY year` is exact on every database,",
+        "while `SUM(paid_sek)` on SQLite converts decimal text to binary floating point.",
+        "Divide by 100 only for display. (We chose companion columns over öre storage with",
+        "a kronor view: the tables, their CSV and every existing query keep their columns.)",
+        "",
+        "**Migrations so far** (the warehouse applies them by itself):",
+        "",
     ]
+    lines += [f"- `{m.version}`: {m.change} {m.upgrade}" for m in MIGRATIONS]
     for decl in TABLES.values():
         lines += [
             "",

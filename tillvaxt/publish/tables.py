@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tillvaxt.money import ore_to_decimal
+from tillvaxt.money import decimal_to_ore, ore_to_decimal
 from tillvaxt.orgnr import display, scrub
-from tillvaxt.publish.schema import table_descriptions
+from tillvaxt.publish.schema import ORE_SUFFIX, SEK_SUFFIX, declared, ore_column, table_descriptions
 
-ORE_SUFFIX = "_ore"
-SEK_SUFFIX = "_sek"
+__all__ = ["DESCRIPTIONS", "ORE_SUFFIX", "SEK_SUFFIX", "to_published", "with_ore_columns"]
 
 # One sentence per published table (declared in `tillvaxt.publish.schema`).
 DESCRIPTIONS = table_descriptions()
@@ -38,3 +37,19 @@ def to_published(frame: pd.DataFrame) -> pd.DataFrame:
             # Free text (messages, reasons, ids as typed) may quote a personal number.
             out[col] = frame[col].map(lambda v: scrub(v) if isinstance(v, str) else v)
     return out.rename(columns=renames)
+
+
+def with_ore_columns(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A published frame as the warehouse stores it: each money column's öre beside it.
+
+    Derived from the exact kronor (`Decimal`) at the last step, so the two can never
+    disagree; an undeclared table is returned unchanged."""
+    decl = declared(table)
+    if decl is None:
+        return frame
+    out = frame.copy()
+    for col in decl.money_columns:
+        out[ore_column(col)] = (
+            frame[col].map(lambda v: None if pd.isna(v) else decimal_to_ore(v)).astype(object)
+        )
+    return out

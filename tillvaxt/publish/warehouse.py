@@ -14,7 +14,10 @@ difference (a column gone, renamed or retyped, or a new NOT NULL column) stops t
 publication with `SchemaChanged`, one sentence naming the table, the difference and
 docs/warehouse.md, which describes the migration. A table is never dropped.
 
-Money is NUMERIC(18,2) on PostgreSQL and decimal text on SQLite (`sqltypes.Money`).
+Money is NUMERIC(18,2) on PostgreSQL and decimal text on SQLite (`sqltypes.Money`),
+with an integer öre companion beside each money column (`paid_ore`, derived on write
+by `tables.with_ore_columns`; added and filled in place on an older table), so SQL
+sums money exactly on either.
 Dates are DATE; points in time are TIMESTAMP WITH TIME ZONE. Table and column comments
 are written on every replace (PostgreSQL keeps them; SQLite has nowhere to put them).
 
@@ -33,7 +36,7 @@ import sqlalchemy as sa
 
 from tillvaxt.publish import schema
 from tillvaxt.publish.sqltypes import Money
-from tillvaxt.publish.tables import SEK_SUFFIX
+from tillvaxt.publish.tables import SEK_SUFFIX, with_ore_columns
 
 __all__ = [
     "Money",
@@ -43,6 +46,7 @@ __all__ = [
     "has_table",
     "read_table",
     "replace_table",
+    "upgrade_table",
     "wanted_table",
     "write_table",
 ]
@@ -304,6 +308,32 @@ def _ensure(conn: sa.Connection, table: sa.Table) -> None:
             f"ALTER TABLE {prep.format_table(table)} ADD COLUMN {prep.format_column(col)} "
             f"{col.type.compile(dialect=dialect)}"
         )
+        kronor = schema.kronor_column(col.name)
+        if kronor is not None and kronor in table.c:
+            _fill_ore(conn, table, col.name, kronor)
+
+
+def _fill_ore(conn: sa.Connection, table: sa.Table, ore: str, kronor: str) -> None:
+    """Fill a newly added öre companion from its kronor column (migration `2026.12-ore`).
+
+    Computed in Python from the exact `Decimal`, one UPDATE per distinct amount, with
+    bound parameters: SQL arithmetic on SQLite's decimal text would go through a float."""
+    amounts = conn.execute(
+        sa.select(table.c[kronor]).where(table.c[kronor].is_not(None)).distinct()
+    ).scalars()
+    for amount in list(amounts):
+        conn.execute(
+            table.update()
+            .where(table.c[kronor] == amount)
+            .values({ore: int(Decimal(amount) * 100)})
+        )
+
+
+def upgrade_table(conn: sa.Connection, name: str, like: str) -> None:
+    """Bring an existing copy of published table `like` (e.g. `certified_<like>`) up to its
+    declaration (new nullable columns added and filled) without touching its rows."""
+    if has_table(conn, name):
+        _ensure(conn, schema.sa_table(like, name=name))
 
 
 def _write_comments(conn: sa.Connection, table: sa.Table) -> None:
@@ -340,7 +370,7 @@ def write_table(
     columns, types and comments from the declaration; `comment` overrides the table's.
     """
     table = wanted_table(name, frame, comment, column_comments, like)
-    frame = conform_frame(like or name, frame)
+    frame = with_ore_columns(like or name, conform_frame(like or name, frame))
     rows = _records(frame)
     _ensure(conn, table)
     conn.execute(table.delete())
@@ -355,20 +385,25 @@ def has_table(engine_or_conn: sa.Engine | sa.Connection, name: str) -> bool:
     return sa.inspect(engine_or_conn).has_table(name)
 
 
-def read_table(engine: sa.Engine | sa.Connection, name: str) -> pd.DataFrame:
-    """A published table as a frame, money as Decimal (for tests and follow-up)."""
+def read_table(engine: sa.Engine | sa.Connection, name: str, ore: bool = False) -> pd.DataFrame:
+    """A published table as a frame, money as Decimal (for tests and follow-up).
+
+    Without `ore` the öre companions of the money columns are left out, so the frame
+    has the published (CSV) columns."""
     if isinstance(engine, sa.Connection):
-        return _read(engine, name)
+        return _read(engine, name, ore)
     with engine.connect() as conn:
-        return _read(conn, name)
+        return _read(conn, name, ore)
 
 
-def _read(conn: sa.Connection, name: str) -> pd.DataFrame:
+def _read(conn: sa.Connection, name: str, ore: bool) -> pd.DataFrame:
     table = sa.Table(name, sa.MetaData(), autoload_with=conn)
-    for col in table.columns:
+    names = set(table.c.keys())
+    columns = [c for c in table.columns if ore or not _is_companion(c.name, names)]
+    for col in columns:
         if col.name.endswith(SEK_SUFFIX):
             col.type = Money()
-    result = conn.execute(sa.select(table))
+    result = conn.execute(sa.select(*columns))
     names, rows = list(result.keys()), result.fetchall()
     # Column by column: a frame from a list of row tuples infers types row-wise, slowly.
     frame = (
@@ -377,9 +412,15 @@ def _read(conn: sa.Connection, name: str) -> pd.DataFrame:
         else pd.DataFrame(rows, columns=names)
     )
     # Keep integer and boolean columns typed when they hold NULLs (else they read as float).
-    for col in table.columns:
+    for col in columns:
         if isinstance(col.type, sa.Integer):
             frame[col.name] = frame[col.name].astype("Int64")
         elif isinstance(col.type, sa.Boolean):
             frame[col.name] = frame[col.name].astype("boolean")
     return frame
+
+
+def _is_companion(column: str, names: set[str]) -> bool:
+    """An öre column beside its kronor column (`paid_ore` where `paid_sek` is)."""
+    kronor = schema.kronor_column(column)
+    return kronor is not None and kronor in names

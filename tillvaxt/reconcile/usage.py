@@ -10,14 +10,19 @@ from tillvaxt.region import Region
 COUNTY_TOTAL = "Totalt"
 
 
-def appropriation_usage(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.DataFrame:
-    """Net öre paid per year × appropriation × instrument, for the state appropriations on file.
+def charged_to_appropriations(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.DataFrame:
+    """The payouts that are usage: charged to a state appropriation on the allocation file.
 
     Every payment charged to the appropriation counts, matched to a decision or not;
-    payments from other funding (own funds, the service programme) are not usage.
+    payments from other funding (own funds, the service programme) are not usage. One
+    selection for `appropriation_usage` and its vouchers (`tillvaxt.reconcile.vouchers`).
     """
-    codes = set(appropriations["appropriation"])
-    mine = payouts[payouts["appropriation"].isin(codes)]
+    return payouts[payouts["appropriation"].isin(set(appropriations["appropriation"]))]
+
+
+def appropriation_usage(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.DataFrame:
+    """Net öre paid per year × appropriation × instrument, for the state appropriations on file."""
+    mine = charged_to_appropriations(payouts, appropriations)
     out = (
         mine.groupby(["year", "appropriation", "instrument"], as_index=False)["amount_ore"]
         .sum()

@@ -8,6 +8,7 @@ no font files needed).
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 import matplotlib
 
@@ -15,16 +16,23 @@ matplotlib.use("Agg")  # no display; must precede pyplot
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tillvaxt.instruments import REPORT_ORDER, instrument_name
+from tillvaxt.report.tables import label
 
 plt.rcParams["svg.fonttype"] = "none"
 plt.rcParams["svg.hashsalt"] = "tillvaxt"  # stable ids, so the same data gives the same SVG
 
 
+USAGE_CHART = "Utbetalt per insats och år (kr)"
+
+
 def _grouped(value: float, _pos: object = None) -> str:
-    return f"{value:,.0f}".replace(",", "\u00a0")
+    """An axis label as the tables write numbers: `1 000 000`, `0,5` (decimal comma)."""
+    if float(value).is_integer():
+        return f"{value:,.0f}".replace(",", "\u00a0").replace("-", "−")
+    return f"{value:,.2f}".rstrip("0").replace(",", "\u00a0").replace(".", ",").replace("-", "−")
 
 
 def _svg(fig) -> str:
@@ -44,7 +52,7 @@ def paid_per_instrument_svg(usage: pd.DataFrame, appropriation: str = "1:1") -> 
     cols = sorted(
         table.columns, key=lambda c: (REPORT_ORDER.index(c) if c in REPORT_ORDER else 99, c)
     )
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(8, 3.2))
     years = list(table.index)
     width = 0.8 / max(len(cols), 1)
     for i, code in enumerate(cols):
@@ -98,28 +106,34 @@ def group_svg(group: pd.DataFrame, year: int, value: str, title: str) -> str | N
     if hidden > 0:
         title = f"{title}\n({hidden} skyddade eller tomma celler visas inte)"
     labels = [
-        ", ".join(x for x in (k, b) if x != "Totalt")
+        ", ".join(label(x) for x in (k, b) if x != "Totalt")
         for k, b in zip(g["kon"], g["bakgrund"], strict=True)
     ]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(g) + 1.2))
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(g) + 1.0))
     ax.barh(labels, [float(v) for v in g[value]])
     if value == "representation_ratio":
         ax.axvline(1.0, color="black", linewidth=0.8)
-    else:
-        ax.xaxis.set_major_formatter(FuncFormatter(_grouped))
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(FuncFormatter(_grouped))
     ax.set_title(title)
     ax.invert_yaxis()
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig)
 
 
-def report_charts(tables: dict[str, pd.DataFrame], year: int) -> dict[str, str]:
-    """Every chart the year's report has data for: caption → SVG."""
+def report_charts(
+    tables: Mapping[str, pd.DataFrame], year: int, usage_svg: str | None = None
+) -> dict[str, str]:
+    """Every chart the year's report has data for: caption → SVG.
+
+    The usage chart shows every year and is the same for each year's report: pass it
+    as `usage_svg` when it is drawn once for the run.
+    """
     charts: dict[str, str] = {}
-    if "appropriation_usage" in tables and len(tables["appropriation_usage"]):
-        charts["Utbetalt per insats och år (kr)"] = paid_per_instrument_svg(
-            tables["appropriation_usage"]
-        )
+    if usage_svg is not None:
+        charts[USAGE_CHART] = usage_svg
+    elif "appropriation_usage" in tables and len(tables["appropriation_usage"]):
+        charts[USAGE_CHART] = paid_per_instrument_svg(tables["appropriation_usage"])
     group = tables.get("support_by_group")
     if group is not None:
         for value, caption in (

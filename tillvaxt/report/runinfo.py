@@ -47,8 +47,15 @@ def run_info(
     reconciliation: pd.DataFrame,
     certifications: pd.DataFrame,
     now: dt.datetime | None = None,
+    hashes: dict[str, str] | None = None,
+    version: str | None = None,
 ) -> RunInfo:
-    """The run sheet's content for `year`."""
+    """The run sheet's content for `year`.
+
+    `hashes` and `version` are the run's input hashes and code version when the caller
+    has them already: hashing every raw file once per year would cost more than the
+    reports themselves on a large tree.
+    """
     now = now or dt.datetime.now(dt.UTC)
     cert = certifications[certifications["year"].astype("int64") == year]
     status = "ej certifierat"
@@ -57,9 +64,9 @@ def run_info(
         status = f"certifierat {pd.Timestamp(c['certified_at']):%Y-%m-%d %H:%M} UTC ({c['code_version']}); siffrorna är de certifierade"
     return RunInfo(
         generated_at=f"{now:%Y-%m-%d %H:%M:%S}",
-        code_version=code_version(),
+        code_version=version if version is not None else code_version(),
         raw_dir=str(raw_dir),
-        input_hashes=input_hashes(raw_dir),
+        input_hashes=hashes if hashes is not None else input_hashes(raw_dir),
         rules=rules(year, reconciliation),
         certification=status,
     )

@@ -3,12 +3,19 @@
 Written with xlsxwriter. Amounts carry the number format `#,##0`, which Excel and
 LibreOffice show with the locale's thousands separator: `10 811 000` on a Swedish
 machine (a literal `# ##0` would not group numbers above a million correctly). A
-suppressed cell holds the text `..`, as in Statistics Sweden's tables. The last sheet
-records the run: when, which code, the SHA-256 of every input file, the rules used.
+suppressed cell holds the text `..`, as in Statistics Sweden's tables. The sheet
+"Om tabellerna" explains the rules; "Underlag <year>" lists the vouchers behind the
+appropriation's figures; the last sheet records the run: when, which code, the
+SHA-256 of every input file, the rules used, the reviewed restatements.
+
+Every sheet prints: A4 landscape, fitted to the page width (long tables run on over
+more pages, never a column on its own page), header rows repeated, page numbers in
+the footer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,13 +23,18 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from tillvaxt.instruments import REPORT_ORDER, instrument_name
 from tillvaxt.publish.files import staged_file
 from tillvaxt.report import tables as layout
 
 THOUSANDS = "#,##0"
 DECIMALS = "#,##0.00"
+KRONOR = '#,##0.00 "kr"'
 RUN_SHEET = "Körning"
 USAGE_SHEET = "Användning av anslag 1.1"
+ABOUT_SHEET = "Om tabellerna"
+A4 = 9  # xlsxwriter's paper code
+FOOTER = "&L&A&RSida &P av &N"
 
 
 @dataclass
@@ -48,15 +60,44 @@ def _number(value: object) -> float | int | None:
     return value
 
 
-def write_workbook(path: Path, year: int, tables: dict[str, pd.DataFrame], run: RunInfo) -> Path:
-    """Write the year's workbook beside its final place and rename it (never half a file)."""
+def write_workbook(
+    path: Path,
+    year: int,
+    tables: Mapping[str, pd.DataFrame],
+    run: RunInfo,
+    indicator_labels: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the year's workbook beside its final place and rename it (never half a file).
+
+    `tables` are the published tables (all years, or only the year's rows);
+    `indicator_labels` names the survey indicators as the region does.
+    """
     with staged_file(path, suffix=".xlsx") as tmp:
-        _write(tmp, year, tables, run)
+        _write(tmp, year, tables, run, indicator_labels or {})
     return path
 
 
-def _write(path: Path, year: int, tables: dict[str, pd.DataFrame], run: RunInfo) -> None:
-    wb = xlsxwriter.Workbook(str(path))
+def _print_setup(ws, header_rows: int) -> None:
+    """A4 landscape, one page wide, header rows on every page, page numbers in the footer."""
+    ws.set_paper(A4)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+    ws.set_footer(FOOTER)
+
+
+def _write(
+    path: Path,
+    year: int,
+    tables: Mapping[str, pd.DataFrame],
+    run: RunInfo,
+    indicator_labels: Mapping[str, str],
+) -> None:
+    # Rows are written in order, sheet by sheet: constant_memory streams each row to disk,
+    # so a year with a million vouchers does not hold millions of cells in memory.
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     wb.set_properties({"title": f"Återrapportering {year}", "comments": run.code_version})
     f = {
         "title": wb.add_format({"bold": True, "font_size": 12}),
@@ -68,13 +109,26 @@ def _write(path: Path, year: int, tables: dict[str, pd.DataFrame], run: RunInfo)
         "supp": wb.add_format({"align": "right"}),
         "note": wb.add_format({"italic": True}),
         "text": wb.add_format({"text_wrap": False}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "sup": wb.add_format({"font_script": 1}),
+        "sup_total": wb.add_format({"font_script": 1, "bold": True}),
+        "kr": wb.add_format({"num_format": KRONOR}),
+        "kr_total": wb.add_format({"num_format": KRONOR, "bold": True, "top": 1}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
     }
     if "appropriation_usage" in tables and "appropriation_reconciliation" in tables:
         _usage_sheet(wb, f, year, tables)
     for name, title, columns in layout.REPORT_SECTIONS:
         if name in tables:
-            _table_sheet(wb, f, title, layout.year_rows(tables[name], year, columns))
-    _run_sheet(wb, f, year, run)
+            rows = layout.year_rows(tables[name], year, columns)
+            if name == "survey_estimates" and "indicator" in rows:
+                rows["indicator"] = rows["indicator"].map(lambda i: indicator_labels.get(i, i))
+            _table_sheet(wb, f, title, rows)
+    if "usage_vouchers" in tables:
+        _vouchers_sheet(wb, f, year, tables["usage_vouchers"])
+    _about_sheet(wb, f, year, tables)
+    reviews = tables.get("restatement_reviews")
+    _run_sheet(wb, f, year, run, None if reviews is None else layout.year_rows(reviews, year, None))
     wb.close()
 
 
@@ -83,6 +137,8 @@ def _usage_sheet(wb, f, year: int, tables: dict[str, pd.DataFrame]) -> None:
         tables["appropriation_usage"], tables["appropriation_reconciliation"], year
     )
     ws = wb.add_worksheet(USAGE_SHEET)
+    _print_setup(ws, 0)
+    ws.set_portrait()  # a two-column table: portrait reads like the report's page
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 14)
     ws.write(0, 0, f"Tabell: {t.title}", f["title"])
@@ -90,8 +146,12 @@ def _usage_sheet(wb, f, year: int, tables: dict[str, pd.DataFrame]) -> None:
     for line in t.lines:
         if line.total and not gap:
             row, gap = row + 1, True  # a blank line before the totals, as in the report
-        label = f"{line.label}{line.note}"
-        ws.write(row, 0, label, f["label_total"] if line.total else None)
+        bold = f["label_total"] if line.total else None
+        if line.note:  # the footnote mark as a real superscript: "anslag¹", not "anslag1"
+            sup = f["sup_total"] if line.total else f["sup"]
+            ws.write_rich_string(row, 0, *([bold] if bold else []), line.label, sup, line.note)
+        else:
+            ws.write(row, 0, line.label, bold)
         ws.write_number(row, 1, float(line.amount), f["num_total"] if line.total else f["num"])
         row += 1
     row += 1
@@ -100,13 +160,21 @@ def _usage_sheet(wb, f, year: int, tables: dict[str, pd.DataFrame]) -> None:
         row += 1
 
 
+def _text_width(values: pd.Series, col: str) -> int:
+    """A text column as wide as its longest value (within reason), so fit-to-width scales
+    the printed page as little as the content allows."""
+    longest = int(values.dropna().astype(str).str.len().max()) if values.notna().any() else 0
+    return max(8, min(max(longest, len(layout.HEADINGS.get(col, col))) + 2, 45))
+
+
 def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
     ws = wb.add_worksheet(title[:31])
+    _print_setup(ws, 1)
     shown = [c for c in frame.columns if c != "suppressed"]
     numeric = layout.numeric_columns(frame)
     for j, col in enumerate(shown):
         ws.write(0, j, layout.HEADINGS.get(col, col), f["head"])
-        ws.set_column(j, j, 14 if col in numeric else 30)
+        ws.set_column(j, j, 14 if col in numeric else _text_width(frame[col], col))
     for i, (_, row) in enumerate(frame.iterrows(), start=1):
         for j, col in enumerate(shown):
             value = row[col]
@@ -128,10 +196,149 @@ def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
         ws.autofilter(0, 0, len(frame), len(shown) - 1)
 
 
-def _run_sheet(wb, f, year: int, run: RunInfo) -> None:
+VOUCHER_COLUMNS = [
+    "voucher_id",
+    "booking_date",
+    "decision_id",
+    "recipient_id",
+    "recipient_name",
+    "paid_sek",
+    "source_file",
+    "source_line",
+]
+
+
+# Rows on one worksheet (Excel's limit); a year with more vouchers continues on the
+# next sheet, "Underlag <year> (2)", rather than losing rows silently.
+SHEET_ROWS = 1_048_576
+
+
+def _vouchers_start(wb, f, year: int, part: int):
+    """A fresh voucher sheet with its title and header rows (repeated on every page)."""
+    ws = wb.add_worksheet(f"Underlag {year}" + (f" ({part})" if part > 1 else ""))
+    _print_setup(ws, 2)
+    heads = ["Insats", *(layout.HEADINGS[c] for c in VOUCHER_COLUMNS)]
+    ws.write(0, 0, f"Underlag: verifikationer som belastar anslag 1:1 under {year}", f["title"])
+    for j, head in enumerate(heads):
+        ws.write(1, j, head, f["head"])
+    for j, width in enumerate((26, 14, 13, 14, 16, 34, 16, 30, 7)):
+        ws.set_column(j, j, width)
+    ws.freeze_panes(2, 0)
+    return ws
+
+
+def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame) -> None:
+    """ "Underlag <year>": the vouchers behind each instrument's figure, with exact subtotals.
+
+    Sums are Decimal (exact to the öre) and written as numbers; Excel's doubles hold
+    them exactly at these magnitudes.
+    """
+    mine = vouchers[vouchers["year"].astype("int64") == year]
+    if mine.empty:
+        return
+    part = 1
+    ws = _vouchers_start(wb, f, year, part)
+    order = {c: i for i, c in enumerate(REPORT_ORDER)}
+    r, total = 2, Decimal(0)
+    groups = sorted(mine.groupby("instrument"), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+    for code, rows in groups:
+        name = instrument_name(str(code))
+        rows = rows.sort_values(["booking_date", "voucher_id"], kind="stable")
+        dates = pd.to_datetime(rows["booking_date"]).dt.to_pydatetime()
+        subtotal = Decimal(0)
+        for rec, date in zip(rows[VOUCHER_COLUMNS].itertuples(index=False), dates, strict=True):
+            if r >= SHEET_ROWS - 3:  # room for the subtotal lines
+                part += 1
+                ws, r = _vouchers_start(wb, f, year, part), 2
+            ws.write_string(r, 0, name)
+            ws.write_string(r, 1, str(rec.voucher_id))
+            ws.write_datetime(r, 2, date, f["date"])
+            for j, value in ((3, rec.decision_id), (4, rec.recipient_id), (5, rec.recipient_name)):
+                if isinstance(value, str) or not pd.isna(value):
+                    ws.write_string(r, j, str(value))
+            amount = Decimal(rec.paid_sek)
+            subtotal += amount
+            ws.write_number(r, 6, float(amount), f["kr"])
+            ws.write_string(r, 7, str(rec.source_file))
+            ws.write_number(r, 8, int(rec.source_line))
+            r += 1
+        ws.write(r, 0, f"Summa {name}", f["label_total"])
+        ws.write_number(r, 6, float(subtotal), f["kr_total"])
+        total += subtotal
+        r += 2
+    ws.write(r, 0, f"Summa anslag 1:1 {year}", f["label_total"])
+    ws.write_number(r, 6, float(total), f["kr_total"])
+
+
+def _about_sheet(wb, f, year: int, tables: Mapping[str, pd.DataFrame]) -> None:
+    """A short sheet that says what the tables count and what `..` means."""
+    ws = wb.add_worksheet(ABOUT_SHEET)
+    _print_setup(ws, 0)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 110)
+    rules = layout.RULES
+    funding = (
+        "Användning av anslag 1.1 och Stöd per prioritering räknar bara utbetalningar som "
+        "belastar anslag 1:1. Mottagare per insats och Stöd per grupp räknar alla "
+        "utbetalningar, oavsett finansieringskälla."
+    )
+    if "recipients_by_instrument" in tables and "appropriation_usage" in tables:
+        gap = layout.funding_gap(
+            tables["recipients_by_instrument"], tables["appropriation_usage"], year
+        )
+        if gap.difference:
+            parts = ", ".join(
+                f"{instrument_name(c)} {layout.swedish(d)} kr" for c, d in gap.outside
+            )
+            funding += (
+                f" {year}: {layout.swedish(gap.all_sources)} kr från alla källor mot "
+                f"{layout.swedish(gap.appropriation)} kr från anslaget; skillnaden "
+                f"{layout.swedish(gap.difference)} kr betalades med andra medel ({parts})."
+            )
+    rows = [
+        ("Belopp", "Kronor, exakt på öret; formatet visar hela kronor med tusentalsavgränsare."),
+        ("Utbetalt", "Netto per bokföringsår: återbetalningar dras av."),
+        ("Finansieringskällor", funding),
+        (
+            "..",
+            "Skyddad uppgift: cellen redovisas inte för att ingen enskild mottagare ska kunna "
+            "röjas.",
+        ),
+        ("Frekvensregeln", f"Cellen har färre än {rules.frequency_threshold} mottagare."),
+        (
+            "p%-regeln",
+            f"Den största mottagarens belopp kunde uppskattas inom {rules.p_percent:g} % av "
+            "de andra mottagarna i cellen.",
+        ),
+        (
+            "Sekundärt skydd",
+            "Cellen bryter inte mot någon regel själv men kunde annars räknas fram ur "
+            "publicerade summor och andra celler; även en mottagare som är ensam i en "
+            "skyddad cell ska inte kunna räkna fram en annans belopp.",
+        ),
+        (
+            "Enkätskattningar",
+            f"Viktad andel med 95 % konfidensintervall (stratifierat urval); en skattning "
+            f"på färre än {layout.SURVEY_MIN_ANSWERS} svar redovisas inte (..).",
+        ),
+        (
+            "Personuppgifter",
+            "En enskild firmas organisationsnummer är ett personnummer och visas aldrig; "
+            "det ersätts med en nyckelad hash (PNR-…).",
+        ),
+    ]
+    ws.write(0, 0, f"Om tabellerna i återrapporteringen {year}", f["title"])
+    for i, (key, text) in enumerate(rows, start=2):
+        ws.write(i, 0, key, f["label_total"])
+        ws.write(i, 1, text, f["wrap"])
+
+
+def _run_sheet(wb, f, year: int, run: RunInfo, reviews: pd.DataFrame | None = None) -> None:
     ws = wb.add_worksheet(RUN_SHEET)
+    _print_setup(ws, 0)
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 70)
+    ws.set_column(2, 7, 20)
     rows = [
         ("Återrapportering för år", str(year)),
         ("Skapad (UTC)", run.generated_at),
@@ -145,7 +352,29 @@ def _run_sheet(wb, f, year: int, run: RunInfo) -> None:
         ws.write_string(r, 1, v)
         r += 1
     r = _pairs(ws, f, r + 1, ("Regler och tröskelvärden", ""), run.rules)
+    if reviews is not None and len(reviews):
+        r = _reviews(ws, f, r + 1, reviews)
     _pairs(ws, f, r + 1, ("Indatafil", "SHA-256"), sorted(run.input_hashes.items()))
+
+
+def _reviews(ws, f, r: int, reviews: pd.DataFrame) -> int:
+    """The year's reviewed restatements: which table and cell, who, when, why."""
+    ws.write(r, 0, "Granskade omräkningar", f["title"])
+    wanted = ["table_name", "key", "column_name", "certified_value", "new_value"]
+    cols = [c for c in wanted if c in reviews.columns] + ["reviewed_by", "reviewed_at", "note"]
+    r += 1
+    for j, col in enumerate(cols):
+        ws.write(r, j, layout.HEADINGS[col], f["head"])
+    for rec in reviews.sort_values("reviewed_at", kind="stable")[cols].itertuples(index=False):
+        r += 1
+        for j, (col, value) in enumerate(zip(cols, rec, strict=True)):
+            if col == "reviewed_at":
+                value = f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+            shown = (
+                "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+            )
+            ws.write_string(r, j, str(shown))
+    return r + 1
 
 
 def _pairs(ws, f, r: int, heading: tuple[str, str], pairs) -> int:

@@ -1,0 +1,83 @@
+"""usage_vouchers, the underlag of appropriation_usage, on hand-made frames."""
+
+import pandas as pd
+
+from tillvaxt.masking import mask
+from tillvaxt.reconcile.usage import appropriation_usage
+from tillvaxt.reconcile.vouchers import usage_differences, usage_vouchers
+
+SOLE_TRADER = "8108151518"  # third digit 0: a personal identity number
+COMPANY = "5560360793"
+
+
+def payouts() -> pd.DataFrame:
+    rows = [
+        ("V3", "2017-05-02", 2017, "RS1", COMPANY, "Örby Energi AB", "PROJ", 600_000_00, "1:1"),
+        ("V1", "2017-03-01", 2017, "RS2", SOLE_TRADER, "Anna Andersson", "UTV", 50_000_50, "1:1"),
+        ("V2", "2017-12-01", 2017, None, COMPANY, "Örby Energi AB", "PROJ", 1_000_00, "EGNA"),
+        ("V4", "2017-06-01", 2017, "RS1", COMPANY, None, "PROJ", -25_000_00, "1:1"),
+        ("V5", "2018-02-01", 2018, "RS2", SOLE_TRADER, "Anna Andersson", "UTV", -5_000_00, "1:1"),
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "voucher_id",
+            "booking_date",
+            "year",
+            "decision_id",
+            "org_number",
+            "recipient_name",
+            "instrument",
+            "amount_ore",
+            "appropriation",
+        ],
+    )
+    return frame.assign(
+        booking_date=pd.to_datetime(frame["booking_date"]),
+        municipality_code="1380",
+        source_file="payouts/a.csv",
+        source_line=range(2, 2 + len(frame)),
+    )
+
+
+APPROPRIATIONS = pd.DataFrame({"year": [2017, 2018], "appropriation": ["1:1", "1:1"]})
+
+
+def test_one_row_per_voucher_charged_to_the_appropriation_in_report_order() -> None:
+    v = usage_vouchers(payouts(), APPROPRIATIONS)
+    # EGNA (own funds) is not usage of 1:1; PROJ comes before UTV in the seed's table.
+    assert list(v["voucher_id"]) == ["V3", "V4", "V1", "V5"]
+    assert list(v["paid_ore"]) == [600_000_00, -25_000_00, 50_000_50, -5_000_00]
+    assert list(v["source_line"]) == [2, 5, 3, 6]
+    assert v.loc[0, "recipient_id"] == "556036-0793"
+    assert v.loc[0, "recipient_name"] == "Örby Energi AB"
+
+
+def test_a_sole_traders_number_and_name_are_masked() -> None:
+    v = usage_vouchers(payouts(), APPROPRIATIONS).set_index("voucher_id")
+    assert v.loc["V1", "recipient_id"] == mask(SOLE_TRADER)
+    assert v.loc["V1", "recipient_name"] == mask(SOLE_TRADER)
+    text = v.astype(str).to_csv()
+    assert SOLE_TRADER not in text and "810815" not in text and "Andersson" not in text
+
+
+def test_vouchers_sum_to_usage_per_year_and_instrument() -> None:
+    p = payouts()
+    v = usage_vouchers(p, APPROPRIATIONS)
+    usage = appropriation_usage(p, APPROPRIATIONS)
+    assert usage_differences(v, usage).empty
+    # Recomputed by hand from the rows above.
+    sums = v.groupby(["year", "instrument"])["paid_ore"].sum().to_dict()
+    assert sums == {(2017, "PROJ"): 575_000_00, (2017, "UTV"): 50_000_50, (2018, "UTV"): -5_000_00}
+
+
+def test_a_missing_or_changed_voucher_is_a_difference() -> None:
+    p = payouts()
+    usage = appropriation_usage(p, APPROPRIATIONS)
+    v = usage_vouchers(p, APPROPRIATIONS)
+    short = v[v["voucher_id"] != "V5"]
+    off = v.assign(paid_ore=v["paid_ore"].where(v["voucher_id"] != "V1", 50_000_51))
+    [gone] = usage_differences(short, usage).to_dict("records")
+    assert gone == {"year": 2018, "instrument": "UTV", "vouchers_ore": 0, "usage_ore": -5_000_00}
+    [changed] = usage_differences(off, usage).to_dict("records")
+    assert (changed["vouchers_ore"], changed["usage_ore"]) == (50_000_51, 50_000_50)

@@ -1,0 +1,73 @@
+"""The underlag of the usage table: every voucher charged to the appropriation, one row each.
+
+Auditors ask which vouchers make up "Utvecklingscheckar 5 030 934"; this table answers
+with one row per voucher, and its amounts add up to `appropriation_usage` per year and
+instrument by construction (the same payouts, the same appropriations on file).
+`usage_differences` says where they do not, for the asset check that stops a run.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tillvaxt.instruments import REPORT_ORDER
+from tillvaxt.masking import display, is_personal, mask
+from tillvaxt.reconcile.usage import charged_to_appropriations
+
+
+def _name(org_number: str, name: object) -> object:
+    """A sole trader's firm name is usually the person's name: shown as the masked number."""
+    if is_personal(org_number):
+        return mask(org_number)
+    return name
+
+
+def usage_vouchers(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.DataFrame:
+    """One row per voucher charged to an appropriation on the allocation file (1:1).
+
+    The selection is `appropriation_usage`'s: every payment charged to the appropriation,
+    matched to a decision or not. A sole trader's organisation number (a personal
+    identity number) and firm name are masked here, before anything is published.
+    """
+    mine = charged_to_appropriations(payouts, appropriations)
+    order = {c: i for i, c in enumerate(REPORT_ORDER)}
+    out = pd.DataFrame(
+        {
+            "year": mine["year"].astype("int64"),
+            "instrument": mine["instrument"],
+            "voucher_id": mine["voucher_id"],
+            "booking_date": mine["booking_date"],
+            "decision_id": mine["decision_id"],
+            "recipient_id": mine["org_number"].map(display),
+            "recipient_name": [
+                _name(o, n) for o, n in zip(mine["org_number"], mine["recipient_name"], strict=True)
+            ],
+            "paid_ore": mine["amount_ore"].astype("int64"),
+            "source_file": mine["source_file"],
+            "source_line": mine["source_line"].astype("int64"),
+        }
+    )
+    out["recipient_name"] = out["recipient_name"].astype(object)
+    out["_o"] = out["instrument"].map(order).fillna(len(order))
+    return (
+        out.sort_values(["year", "_o", "instrument", "booking_date", "voucher_id"])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def usage_differences(vouchers: pd.DataFrame, usage: pd.DataFrame) -> pd.DataFrame:
+    """Each year × instrument where the vouchers' sum differs from the usage table's paid.
+
+    Columns year, instrument, vouchers_ore, usage_ore; empty when every figure adds up.
+    Both sides are summed as integer öre, so "adds up" means to the öre.
+    """
+    keys = ["year", "instrument"]
+    a = vouchers.groupby(keys, as_index=False)["paid_ore"].sum()
+    b = usage.groupby(keys, as_index=False)["paid_ore"].sum()
+    both = a.rename(columns={"paid_ore": "vouchers_ore"}).merge(
+        b.rename(columns={"paid_ore": "usage_ore"}), on=keys, how="outer"
+    )
+    for col in ("vouchers_ore", "usage_ore"):
+        both[col] = both[col].fillna(0).astype("int64")
+    return both[both["vouchers_ore"] != both["usage_ore"]].reset_index(drop=True)
