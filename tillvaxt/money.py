@@ -52,7 +52,8 @@ def parse_amount(text: str) -> int:
 def amount_from_match(sign: str | None, whole: str, dec: str | None) -> int | None:
     """Öre from the parts `AMOUNT_PATTERN` captured; None beyond ±`MAX_AMOUNT_ORE`."""
     digits = whole.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    if len(digits.lstrip("0")) > 14:  # decided before int(): a 10^4300-digit text is slow
+    digits = digits.lstrip("0") or "0"  # 5 000 leading zeros are past int()'s digit limit
+    if len(digits) > 14:  # decided before int(): a 10^4300-digit text is slow
         return None
     ore = int(digits) * ORE_PER_KRONA + int((dec or "").ljust(2, "0"))
     if ore > MAX_AMOUNT_ORE:

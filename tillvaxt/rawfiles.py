@@ -21,7 +21,10 @@ from decimal import Decimal
 from fnmatch import fnmatch
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tillvaxt.errors import InputError
 
@@ -216,6 +219,9 @@ def read_delimited_text(
         raise InputError(label, "a readable header row", str(exc), line=1) from None
     _check_header(label, header, required, delimiter)
     width = len(header)
+    fast = _plain_frame(header, lines, label) if '"' not in text else None
+    if fast is not None:
+        return fast
     rows: list[list[str]] = []
     numbers: list[int] = []
     errors: list[str] = []
@@ -242,6 +248,40 @@ def read_delimited_text(
         errors.append(error)
         raw_lines.append(line if error else "")
     return _text_frame(header, rows, numbers, errors, label, raw_lines)
+
+
+def _plain_frame(header: list[str], lines: list[str], label: str) -> pd.DataFrame | None:
+    """The text frame of a `;` file without quotes, split by Arrow kernels, or None.
+
+    The loop's rules column-wise: a line of only spaces, tabs and `;` is blank and
+    skipped (with the header's field count only when its first field is empty), every
+    other line is split at each `;`. A file where any line has the wrong field count
+    returns None, so the loop reads it and keeps those lines for the quarantine.
+    """
+    width = len(header)
+    if len(set(header)) != width:
+        return None  # the loop keeps repeated column names as they are
+    body = pa.array(lines[1:], pa.string())
+    fields = pc.add(pc.count_substring(body, ";"), 1)
+    right = pc.equal(fields, width)
+    blank = pc.match_substring_regex(body, r"^[ \t;]*$")
+    skip = pc.and_(blank, pc.or_(pc.invert(right), pc.starts_with(body, ";")))
+    if not pc.all(pc.or_(right, skip)).as_py():
+        return None
+    kept = pc.invert(skip).to_numpy(zero_copy_only=False)
+    flat = pc.list_flatten(pc.split_pattern(body.filter(kept), ";"))
+    n = int(kept.sum())
+    frame = pd.DataFrame(
+        {
+            h: pd.arrays.ArrowStringArray(flat.take(np.arange(j, n * width, width)))
+            for j, h in enumerate(header)
+        }
+    )
+    frame[FILE_COL] = label
+    frame[LINE_COL] = pd.Series(kept.nonzero()[0] + 2, dtype="int64")
+    frame[ERROR_COL] = pd.Series([""] * n, dtype="string")
+    frame[RAW_COL] = pd.Series([""] * n, dtype="string")
+    return frame
 
 
 def _read_multiline_csv(

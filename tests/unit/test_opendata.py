@@ -102,3 +102,23 @@ def test_a_year_without_payouts_exports_its_decisions_only() -> None:
     package = grants_360(decisions, payouts, load_region(), 2016)
     assert [g["id"] for g in package["grants"]] == ["360G-region-halland-RS1"]
     assert "disbursementTransaction" not in package["grants"][0]
+
+
+def test_texts_typed_by_a_person_are_scrubbed_and_amounts_written_exactly(tmp_path: Path) -> None:
+    import simplejson
+
+    decisions, payouts = _frames()
+    decisions.loc[0, "project_name"] = f"Hemsida åt {PERSONAL[:6]}-{PERSONAL[6:]}"
+    payouts.loc[0, "voucher_id"] = f"V1 {PERSONAL}"
+    payouts.loc[1, "amount_ore"] = -1  # one öre back: -0.01, not a float's -0.01000…
+    package = grants_360(decisions, payouts, load_region(), 2017)
+    path = write_json(tmp_path / "360giving_2017.json", package)
+    text = path.read_text("utf-8")
+    assert PERSONAL[:6] not in text
+    written = simplejson.loads(text, use_decimal=True)
+    assert written == simplejson.loads(
+        simplejson.dumps(package, use_decimal=True), use_decimal=True
+    )
+    values = [t["value"] for g in written["grants"] for t in g.get("disbursementTransaction", [])]
+    assert values == [Decimal("50000.50"), Decimal("-0.01")]
+    assert written["grants"][1]["amountDisbursed"] == Decimal("-0.01")

@@ -29,24 +29,32 @@ def test_overlapping_exports_are_counted_once(small_raw: Path) -> None:
     assert v.valid.loc[v.valid["recipient_name"] == "Örby Energi AB", "org_number"].nunique() == 1
 
 
+def _with_repeat(small_raw: Path, line: str):
+    """The payouts validated with `line` repeating a voucher in a third export."""
+    write(small_raw / "payouts" / "utbetalningar_c.csv", [PAYOUT_HEADER, line])
+    v = validate_payouts(read_payouts(small_raw))
+    assert len(v.conflicts) == 1
+    assert v.rows_read == len(v.valid) + len(v.quarantine) + v.duplicates_merged + len(v.conflicts)
+    return v
+
+
 def test_same_voucher_with_different_content_is_a_conflict_naming_both_places(
     small_raw: Path,
 ) -> None:
-    write(
-        small_raw / "payouts" / "utbetalningar_c.csv",
-        [
-            PAYOUT_HEADER,
-            "V2017-00002;2017-04-01;RS2;5560360793;Örby Energi AB;PROJ;650 000;1:1;1383",
-        ],
+    v = _with_repeat(
+        small_raw, "V2017-00002;2017-04-01;RS2;5560360793;Örby Energi AB;PROJ;650 000;1:1;1383"
     )
-    v = validate_payouts(read_payouts(small_raw))
-    assert len(v.conflicts) == 1
     msg = conflict_message(v.conflicts.iloc[0])
     assert (
         "payouts/utbetalningar_a.csv line 3" in msg and "payouts/utbetalningar_c.csv line 2" in msg
     )
     assert "Belopp" in msg and "2017" in msg
     assert v.rows_read == len(v.valid) + len(v.quarantine) + v.duplicates_merged + len(v.conflicts)
+
+
+def test_a_repeat_without_the_recipient_name_is_a_conflict_not_a_crash(small_raw: Path) -> None:
+    v = _with_repeat(small_raw, "V2017-00002;2017-04-01;RS2;5560360793;;PROJ;600 000;1:1;1383")
+    assert v.conflicts.iloc[0]["columns"] == "Mottagare"
 
 
 def test_newest_snapshot_wins_even_across_csv_and_xlsx(small_raw: Path) -> None:

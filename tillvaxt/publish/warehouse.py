@@ -152,20 +152,34 @@ def table_for(
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    out = []
-    dt_cols = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
-    date_cols = {c for c in dt_cols if _is_date_column(c, frame[c])}
-    for rec in frame.astype(object).to_dict(orient="records"):
-        for k, v in rec.items():
-            if v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
-                rec[k] = None
-            elif k in dt_cols and v is not None:
-                ts = pd.Timestamp(v)
-                rec[k] = ts.date() if k in date_cols else ts.to_pydatetime()
-            elif hasattr(v, "item") and not isinstance(v, Decimal):
-                rec[k] = v.item()
-        out.append(rec)
-    return out
+    """The frame's rows as parameter dicts: Python values, None for every missing one.
+
+    Converted column by column (a million rows in practice), then zipped into rows:
+    dates as `date`, other datetimes as `datetime`, numpy scalars as Python ones.
+    """
+    names = [str(c) for c in frame.columns]
+    columns = [_values(c, frame[c]) for c in frame.columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _values(name: str, series: pd.Series) -> list:
+    """One column's values as the database driver takes them."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(series):
+        as_date = _is_date_column(name, series)
+        values = [
+            None if gap else (ts.date() if as_date else ts.to_pydatetime())
+            for ts, gap in zip(series.astype(object).tolist(), missing.tolist(), strict=True)
+        ]
+        return values
+    values = series.astype(object).tolist()
+    for i in missing.nonzero()[0].tolist():
+        values[i] = None
+    if series.dtype == object:
+        values = [
+            v.item() if hasattr(v, "item") and not isinstance(v, Decimal) else v for v in values
+        ]
+    return values
 
 
 def wanted_table(
@@ -390,7 +404,13 @@ def _read(conn: sa.Connection, name: str, ore: bool) -> pd.DataFrame:
         if col.name.endswith(SEK_SUFFIX):
             col.type = Money()
     result = conn.execute(sa.select(*columns))
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    names, rows = list(result.keys()), result.fetchall()
+    # Column by column: a frame from a list of row tuples infers types row-wise, slowly.
+    frame = (
+        pd.DataFrame({n: list(c) for n, c in zip(names, zip(*rows, strict=True), strict=True)})
+        if rows
+        else pd.DataFrame(rows, columns=names)
+    )
     # Keep integer and boolean columns typed when they hold NULLs (else they read as float).
     for col in columns:
         if isinstance(col.type, sa.Integer):

@@ -9,7 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from tillvaxt.instruments import INSTRUMENTS
-from tillvaxt.rules.findings import findings, kr
+from tillvaxt.rules.findings import (
+    day_texts,
+    findings,
+    findings_of,
+    kr,
+    kr_texts,
+    sentence,
+    texts,
+)
 from tillvaxt.rules.matching import current_decisions
 from tillvaxt.rules.rule import ERROR, WARNING, rule
 
@@ -48,23 +56,20 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     under = running <= ordered["decision_id"].map(granted)
     cross = pos.where(under).groupby(ordered["decision_id"]).max().reindex(over).fillna(-1) + 1
     crossing = ordered[pos == ordered["decision_id"].map(cross)].set_index("decision_id")
-    dec_rows = dec.loc[over].to_dict("index")
-    cross_rows = crossing.to_dict("index")
-    records = []
-    for did in over:
-        d, c = dec_rows[did], cross_rows[did]
-        paid, grant = int(totals.at[did, "sum"]), int(granted[did])
-        records.append(
-            _base(d, c["year"])
-            | {
-                "difference_ore": paid - grant,
-                "message": f"Decision {did} granted {kr(grant)}, but {kr(paid)} has been paid "
-                f"on it net over all years ({int(totals.at[did, 'count'])} payouts), "
-                f"{kr(paid - grant)} too much; voucher {c['voucher_id']} booked "
-                f"{c['booking_date']:%Y-%m-%d} took it over the grant.",
-            }
-        )
-    return findings(overpaid_decision, records)
+    crossing = crossing.reindex(over)
+    paid = totals["sum"].reindex(over).astype("int64")
+    grant = granted.reindex(over)
+    rows = dec.loc[over, ["decision_id", "source_file", "source_line"]].assign(
+        year=crossing["year"], difference_ore=paid - grant
+    )
+    message = sentence(
+        "Decision ", texts(rows["decision_id"]), " granted ", kr_texts(grant), ", but ",
+        kr_texts(paid), " has been paid on it net over all years (",
+        texts(totals["count"].reindex(over)), " payouts), ", kr_texts(paid - grant),
+        " too much; voucher ", texts(crossing["voucher_id"]), " booked ",
+        day_texts(crossing["booking_date"]), " took it over the grant.",
+    )  # fmt: skip
+    return findings_of(overpaid_decision, rows, message)
 
 
 @rule(ERROR, "a decision grants more than its instrument's cap per decision")

@@ -19,7 +19,15 @@ from tillvaxt.money import format_swedish
 from tillvaxt.orgnr import display
 from tillvaxt.rules.rule import ERROR, WARNING, Rule
 
-__all__ = ["ERROR", "FINDING_COLUMNS", "WARNING", "concat_findings", "empty_findings", "findings"]
+__all__ = [
+    "ERROR",
+    "FINDING_COLUMNS",
+    "WARNING",
+    "concat_findings",
+    "empty_findings",
+    "findings",
+    "findings_of",
+]
 
 FINDING_COLUMNS = [
     "year",
@@ -77,6 +85,44 @@ def findings(rule: Rule, records: Iterable[dict]) -> pd.DataFrame:
     return frame
 
 
+def findings_of(rule: Rule, rows: pd.DataFrame, message: pd.Series) -> pd.DataFrame:
+    """Findings of `rule`, one per row of `rows`, built column by column.
+
+    `rows` holds `source_file` and those of the other finding columns it has (a missing
+    one is empty); `message` holds the sentences, aligned with `rows`. The same frame as
+    `findings` on the rows as records, without a Python loop over them.
+    """
+    if len(rows) == 0:
+        return empty_findings()
+
+    def column(name: str) -> pd.Series:
+        if name in rows.columns:
+            return rows[name]
+        return pd.Series(None, index=rows.index, dtype=object)
+
+    frame = pd.DataFrame(
+        {
+            "year": column("year"),
+            "rule": rule.name,
+            "severity": rule.severity,
+            "voucher_id": column("voucher_id"),
+            "decision_id": column("decision_id"),
+            "source_file": rows["source_file"],
+            "source_line": column("source_line"),
+            "difference_ore": column("difference_ore"),
+            "message": message,
+        },
+        index=rows.index,
+    ).reset_index(drop=True)
+    for col in ("rule", "severity", "source_file", "message"):
+        frame[col] = frame[col].astype(object)
+    for col in ("year", "source_line", "difference_ore"):
+        frame[col] = frame[col].astype("Int64")
+    for col in ("voucher_id", "decision_id"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
 def concat_findings(frames: Iterable[pd.DataFrame], order: Sequence[str] = ()) -> pd.DataFrame:
     """All findings in one frame, ordered by year, rule (in `order`, the catalogue's), file
     and line; a rule missing from `order` sorts after those in it."""
@@ -98,6 +144,29 @@ def kr(ore: int) -> str:
     """An amount in a message, as a controller reads it: `125 000 kr`, `1 250,50 kr`."""
     ore = int(ore)
     return f"{format_swedish(ore, decimals=ore % 100 != 0)} kr"
+
+
+def kr_texts(ore: pd.Series) -> pd.Series:
+    """`kr` of every amount as a string column; each distinct amount formatted once."""
+    return ore.map({v: kr(v) for v in pd.unique(ore).tolist()}).astype(str)
+
+
+def day_texts(dates: pd.Series) -> pd.Series:
+    """Dates as `2017-03-01` in a message, as a string column."""
+    return dates.dt.strftime("%Y-%m-%d").astype(str)
+
+
+def sentence(*parts: pd.Series | str) -> pd.Series:
+    """Text columns and literal words joined, row by row, into one message column."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + part
+    return out  # type: ignore[return-value]
+
+
+def texts(values: pd.Series) -> pd.Series:
+    """Any column as a string column, to join into messages."""
+    return values.astype(str)
 
 
 def org(ten_digits: str) -> str:

@@ -12,7 +12,17 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from tillvaxt.rules.findings import findings, kr, org, where
+from tillvaxt.rules.findings import (
+    day_texts,
+    findings,
+    findings_of,
+    kr,
+    kr_texts,
+    org,
+    sentence,
+    texts,
+    where,
+)
 from tillvaxt.rules.matching import with_decision
 from tillvaxt.rules.rule import ERROR, WARNING, Rule, rule
 
@@ -36,6 +46,17 @@ def _each(which: Rule, hit: pd.DataFrame, message: Callable[[dict], str]) -> pd.
     return findings(which, [_base(p) | {"message": message(p)} for p in hit.to_dict("records")])
 
 
+def _payout_findings(which: Rule, hit: pd.DataFrame, message: pd.Series) -> pd.DataFrame:
+    """One finding of `which` per payout row of `hit`; `message` is built column-wise."""
+    rows = hit[["year", "voucher_id", "decision_id", "source_file", "source_line"]]
+    return findings_of(which, rows.assign(difference_ore=hit["amount_ore"]), message)
+
+
+def _paid(p: pd.DataFrame) -> pd.Series:
+    """`Payout V… of 1 250 kr` for each row, the start of most payout messages."""
+    return "Payout " + texts(p["voucher_id"]) + " of " + kr_texts(p["amount_ore"])
+
+
 @rule(
     ERROR,
     "a payout's `Diarienummer` is empty or not in the authoritative (newest) decision snapshot",
@@ -43,21 +64,13 @@ def _each(which: Rule, hit: pd.DataFrame, message: Callable[[dict], str]) -> pd.
 def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout with no case number, or one the authoritative snapshot does not hold."""
     joined = with_decision(payouts, decisions)
-    records = []
-    for p in joined[~joined["matched"]].to_dict("records"):
-        why = (
-            "has no case number (Diarienummer)"
-            if pd.isna(p["decision_id"])
-            else f"names case {p['decision_id']}, which is not in the newest decision register"
-        )
-        records.append(
-            _base(p)
-            | {
-                "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
-                f"{p['booking_date']:%Y-%m-%d} {why}: no decision allows it."
-            }
-        )
-    return findings(orphan_payout, records)
+    hit = joined[~joined["matched"]]
+    named = hit["decision_id"].notna()
+    why = (
+        "names case " + texts(hit["decision_id"]) + ", which is not in the newest decision register"
+    ).where(named, "has no case number (Diarienummer)")
+    message = _paid(hit) + " booked " + day_texts(hit["booking_date"]) + " " + why
+    return _payout_findings(orphan_payout, hit, message + ": no decision allows it.")
 
 
 @rule(ERROR, "money is paid out (amount > 0) on a decision whose status is `Återkallad`")
@@ -65,15 +78,11 @@ def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> p
     """Money paid out (amount > 0) on a decision the register shows as revoked."""
     joined = with_decision(payouts, decisions)
     hit = joined[joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)]
-    return _each(
-        payout_after_revocation,
-        hit,
-        lambda p: (
-            f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} booked "
-            f"{p['booking_date']:%Y-%m-%d} belongs to decision {p['decision_id']}, which is "
-            "revoked (Återkallad): the money should be recovered."
-        ),
-    )
+    message = sentence(
+        _paid(hit), " booked ", day_texts(hit["booking_date"]), " belongs to decision ",
+        texts(hit["decision_id"]), ", which is revoked (Återkallad): the money should be recovered.",
+    )  # fmt: skip
+    return _payout_findings(payout_after_revocation, hit, message)
 
 
 @rule(ERROR, "a payout's organisation differs from its decision's applicant")
@@ -127,27 +136,19 @@ def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.
     booked = out["booking_date"]
     before_decision = booked < out["decision_date_dec"]
     outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])
-    records = []
     hit = out[before_decision | outside]
-    hit = hit.assign(_before=hit["booking_date"] < hit["decision_date_dec"])
-    for p in hit.to_dict("records"):
-        if p["_before"]:
-            why = (
-                f"before decision {p['decision_id']} was taken on {p['decision_date_dec']:%Y-%m-%d}"
-            )
-        else:
-            why = (
-                f"outside decision {p['decision_id']}'s project period "
-                f"{p['project_start_dec']:%Y-%m-%d} to {p['project_end_dec']:%Y-%m-%d}"
-            )
-        records.append(
-            _base(p)
-            | {
-                "message": f"Payout {p['voucher_id']} of {kr(p['amount_ore'])} was booked "
-                f"{p['booking_date']:%Y-%m-%d}, {why}."
-            }
-        )
-    return findings(payout_outside_period, records)
+    did = texts(hit["decision_id"])
+    why = ("before decision " + did + " was taken on " + day_texts(hit["decision_date_dec"])).where(
+        hit["booking_date"] < hit["decision_date_dec"],
+        "outside decision "
+        + did
+        + "'s project period "
+        + day_texts(hit["project_start_dec"])
+        + " to "
+        + day_texts(hit["project_end_dec"]),
+    )
+    message = _paid(hit) + " was booked " + day_texts(hit["booking_date"]) + ", " + why + "."
+    return _payout_findings(payout_outside_period, hit, message)
 
 
 @rule(WARNING, "two different vouchers pay the same decision the same amount on the same day")

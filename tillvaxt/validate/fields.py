@@ -13,12 +13,14 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tillvaxt.money import (
     AMOUNT_EXPECTED,
-    AMOUNT_PATTERN,
     BOUND_EXPECTED,
-    amount_from_match,
+    MAX_AMOUNT_ORE,
+    ORE_PER_KRONA,
 )
 
 _DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -34,7 +36,6 @@ def _clean(s: pd.Series) -> pd.Series:
     return s.astype("string").fillna("").str.strip()
 
 
-_AMOUNT_MATCH = re.compile(f"^{AMOUNT_PATTERN}$", re.ASCII).match
 _ORGNR_MATCH = re.compile(f"^{_ORGNR_RE}$").match
 
 
@@ -81,23 +82,12 @@ def optional_text(s: pd.Series) -> pd.Series:
 def amount_ore(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Series, pd.Series]:
     """Swedish amounts to int64 öre; `1.250` and `12,345,67` are refused, never guessed.
 
-    One pass of a compiled regular expression per value and integer arithmetic (the
-    payout exports hold a million of them; a chain of `.str` operations was 4× slower).
+    Arrow kernels over the whole column (the payout exports hold a million of them):
+    the pattern `money.AMOUNT_PATTERN` (RE2, whose `\\d` is ASCII as Python's `re.ASCII`),
+    then integer arithmetic as `money.amount_from_match` does it.
     """
     v = _clean(s)
-    values = np.zeros(len(v), dtype=np.int64)
-    ok = np.zeros(len(v), dtype=bool)
-    beyond = np.zeros(len(v), dtype=bool)
-    for i, text in enumerate(v.tolist()):
-        m = _AMOUNT_MATCH(text)
-        if m is None:
-            continue
-        ore = amount_from_match(*m.groups())
-        if ore is None:
-            beyond[i] = True
-            continue
-        values[i] = ore
-        ok[i] = True
+    values, ok, beyond = _amounts_arrow(pa.array(v.tolist(), pa.string()))
     ore = pd.Series(pd.arrays.IntegerArray(values, ~ok), index=v.index)
     ok_s = pd.Series(ok, index=v.index)
     bad = ~ok_s & ((v != "") | required)
@@ -105,6 +95,34 @@ def amount_ore(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Ser
     return ore, _errors(bad & ~beyond_s, column, AMOUNT_EXPECTED, _quoted_or_nothing(v)).mask(
         beyond_s, f"column '{column}': expected {BOUND_EXPECTED}, found '" + v + "'"
     )
+
+
+# `AMOUNT_PATTERN` with named groups; the first group may be empty (no minus sign).
+_AMOUNT_GROUPS = (
+    r"^(?P<sign>-?)(?P<whole>\d{1,3}(?:[ \x{00a0}\x{202f}]\d{3})+|\d+)(?:,(?P<dec>\d{1,2}))?$"
+)
+_WHOLE_DIGITS = len(str(MAX_AMOUNT_ORE // ORE_PER_KRONA))
+
+
+def _amounts_arrow(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Öre per text, whether it read, and whether it is shaped right but beyond the bound."""
+    parts = pc.extract_regex(texts, _AMOUNT_GROUPS)
+    shaped = parts.is_valid().to_numpy(zero_copy_only=False)
+    parts = parts.fill_null({"sign": "", "whole": "0", "dec": ""})
+    digits = pc.utf8_ltrim(
+        pc.replace_substring_regex(parts.field("whole"), r"[ \x{00a0}\x{202f}]", ""), "0"
+    )
+    # Length first, as `amount_from_match` does: a 10^4300-digit text is never parsed.
+    short = pc.less_equal(pc.utf8_length(digits), _WHOLE_DIGITS).to_numpy(zero_copy_only=False)
+    digits = pc.if_else(short, pc.if_else(pc.equal(digits, ""), "0", digits), "0")
+    kronor = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    dec = pc.utf8_rpad(parts.field("dec"), 2, "0")
+    ore = kronor * ORE_PER_KRONA + pc.cast(dec, pa.int64()).to_numpy(zero_copy_only=False)
+    within = short & (ore <= MAX_AMOUNT_ORE)
+    negative = pc.equal(parts.field("sign"), "-").to_numpy(zero_copy_only=False)
+    ok = shaped & within
+    values = np.where(ok, np.where(negative, -ore, ore), 0).astype(np.int64)
+    return values, ok, shaped & ~within
 
 
 def iso_date(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Series, pd.Series]:
