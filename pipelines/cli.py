@@ -290,10 +290,14 @@ def _execute(
 
 
 def _reports(processed: Path) -> list[Path]:
-    """The workbooks and HTML reports of the current publication, in year order."""
+    """The workbooks, HTML reports and Word drafts of the current publication, by kind and year."""
     return [
         p
-        for pattern in ("aterrapportering_*.xlsx", "aterrapportering_*.html")
+        for pattern in (
+            "aterrapportering_*.xlsx",
+            "aterrapportering_*.html",
+            "aterrapportering_*.docx",
+        )
         for p in sorted(processed.glob(pattern))
         if p.exists()  # a link to a year the current publication does not have dangles
     ]

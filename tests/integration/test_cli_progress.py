@@ -30,9 +30,11 @@ def test_a_piped_run_prints_each_step_once_and_ends_with_the_reports(
     assert all(m.group(4) == "done" for m in steps)
     assert "\x1b[" not in proc.stdout  # no terminal control codes in a pipe
     reports = [line.removeprefix("tillvaxt: report ") for line in lines if "report " in line]
-    expected = sorted(processed.glob("aterrapportering_*.xlsx")) + sorted(
-        processed.glob("aterrapportering_*.html")
-    )
+    expected = [
+        path
+        for kind in ("xlsx", "html", "docx")
+        for path in sorted(processed.glob(f"aterrapportering_*.{kind}"))
+    ]
     assert expected and reports == [str(p) for p in expected]
     assert lines[-1].startswith("tillvaxt: done in")
     # A successful run leaves no step outputs behind.
