@@ -176,6 +176,11 @@ def clean_payouts() -> pd.DataFrame:
     )
 
 
+def clean_payouts_and(*rows: dict) -> pd.DataFrame:
+    """The clean payouts and, after them, the payouts that make a rule fire."""
+    return pd.concat([clean_payouts(), payouts_frame(list(rows))], ignore_index=True)
+
+
 def eu_register() -> pd.DataFrame:
     """Two real projects from Tillväxtverket's bank: one in Halland, one in Norrbotten."""
     return pd.DataFrame(
