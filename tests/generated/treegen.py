@@ -410,11 +410,11 @@ def draw(seed: int, features: Features, size: str = "small") -> Tree:
                 voucher=f"V{y}-{len(payouts) + 1:05d}",
                 booked=booked,
                 decision_id=did,
-                org=org,
-                name=org.name,
                 instrument=inst,
                 amount_ore=amount,
                 appropriation=approp,
+                org=org,
+                name=org.name,
                 kommun=org.kommun,
             )
         )
