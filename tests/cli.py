@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+
 # A sole trader's number in every spelling: a space, hyphen, plus or nothing between
 # the parts, 10 or 12 digits (issue 13: the space forms were published unmasked).
 PNR = "8108151518"
@@ -23,6 +25,13 @@ PNR_SPELLINGS = [
 ]
 
 
+def run_command(
+    args: list[str], env: dict[str, str], cwd: Path = REPO, timeout: int = 600
+) -> subprocess.CompletedProcess:
+    """A command (the CLI, `dagster`, pytest) with exactly `env`, its output kept as text."""
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
 def run_cli(
     raw: Path, processed: Path, url: str | None = None, home: Path | None = None
 ) -> subprocess.CompletedProcess:
@@ -33,11 +42,4 @@ def run_cli(
         env["TILLVAXT_DATABASE_URL"] = url
     if home:
         env["DAGSTER_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=raw.parent,
-        timeout=600,
-    )
+    return run_command([sys.executable, "-m", "pipelines.cli", "run"], env, cwd=raw.parent)

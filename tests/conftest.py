@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(SUITE_ROOT, ignore_errors=True)
 
 
+# The heavy tests: everything under tests/integration/ (PostgreSQL, `dagster dev`, Chromium,
+# multiprocess runs, CLI subprocesses, the golden seed through the CLI), marked here once so
+# that the README's `uv run pytest -q` (addopts: `-m "not heavy and not generated"`) stays
+# quick; `-m heavy` selects them, and `.ci/run` runs them after the quick ones.
+INTEGRATION = REPO / "tests" / "integration"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(INTEGRATION):
+            item.add_marker(pytest.mark.heavy)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def suite_instance() -> Path:
     """The suite's DAGSTER_HOME; fails loudly if something put the shell's back."""
@@ -71,19 +86,33 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8", newline: str = 
     return path
 
 
+def raw_file(
+    tmp_path: Path, name: str, header: str, rows: str, encoding: str = "utf-8", newline: str = "\n"
+) -> Path:
+    """Write `tmp_path/raw/<name>`: the header, then `rows` as the file's own text (one
+    record a line, the indentation of the test's source dropped). Returns the raw tree.
+
+    The rows are given as text, not as a list of strings, so a test reads like the file."""
+    lines = textwrap.dedent(rows).strip("\n").splitlines()
+    raw = tmp_path / "raw"
+    write(raw / name, [header, *lines], encoding, newline)
+    return raw
+
+
 @pytest.fixture
 def small_raw(tmp_path: Path) -> Path:
     """A minimal but complete raw tree: two years, overlapping payout exports, two snapshots."""
-    raw = tmp_path / "raw"
-    write(
-        raw / "appropriations" / "anslag.csv",
-        [
-            APPROPRIATION_HEADER,
-            "2017;1:1;1 000 000;100 000;",
-            "2018;1:1;1 000 000;100 000;",
-        ],
-        encoding="utf-8-sig",
-        newline="\r\n",
+    appropriations = """
+        2017;1:1;1 000 000;100 000;
+        2018;1:1;1 000 000;100 000;
+    """
+    raw = raw_file(
+        tmp_path,
+        "appropriations/anslag.csv",
+        APPROPRIATION_HEADER,
+        appropriations,
+        "utf-8-sig",
+        "\r\n",
     )
     write(
         raw / "payouts" / "utbetalningar_a.csv",

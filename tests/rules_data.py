@@ -99,12 +99,12 @@ def clean_decisions() -> pd.DataFrame:
             decision(
                 "RS3",
                 instrument="EUMED",
+                eu_case_id="20200339",
+                project_start="2017-01-01",
+                project_end="2018-06-30",
                 org_number=MUNICIPALITY,
                 granted_ore=400_000_00,
                 cofinancing_ore=0,
-                project_start="2017-01-01",
-                project_end="2018-06-30",
-                eu_case_id="20200339",
                 source_line=4,
             ),
             decision(
@@ -176,6 +176,11 @@ def clean_payouts() -> pd.DataFrame:
     )
 
 
+def clean_payouts_and(*rows: dict) -> pd.DataFrame:
+    """The clean payouts and, after them, the payouts that make a rule fire."""
+    return pd.concat([clean_payouts(), payouts_frame(list(rows))], ignore_index=True)
+
+
 def eu_register() -> pd.DataFrame:
     """Two real projects from Tillväxtverket's bank: one in Halland, one in Norrbotten."""
     return pd.DataFrame(
@@ -189,6 +194,11 @@ def eu_register() -> pd.DataFrame:
             "source_line": [2, 3],
         }
     )
+
+
+def rows(findings: pd.DataFrame, *columns: str) -> list[tuple]:
+    """The findings' values in `columns`, one tuple a finding: one assertion names them all."""
+    return list(findings[list(columns)].itertuples(index=False, name=None))
 
 
 def with_decision(decisions: pd.DataFrame, decision_id: str, **kw: object) -> pd.DataFrame:

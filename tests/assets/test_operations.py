@@ -108,6 +108,7 @@ def test_published_tables_carry_schema_row_count_and_column_lineage(
     ]
 
 
+@pytest.mark.heavy  # a whole pipeline run and a retried publication
 def test_a_warehouse_write_that_fails_once_is_retried_and_published(
     small_raw: Path, tmp_path: Path, instance: DagsterInstance, monkeypatch: pytest.MonkeyPatch
 ) -> None:

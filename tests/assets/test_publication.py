@@ -47,6 +47,7 @@ def _seen(out: Path) -> tuple[dict, dict]:
     return tables, files
 
 
+@pytest.mark.heavy  # three whole pipeline runs
 def test_a_publication_failing_on_its_third_table_publishes_nothing(
     small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 from dagster import build_asset_context
 
 from assets.validated import appropriations as appropriations_asset
-from tests.conftest import APPROPRIATION_HEADER, write
+from tests.conftest import APPROPRIATION_HEADER, raw_file
 from tillvaxt.reconcile.appropriation import reconcile_appropriations
 from tillvaxt.rules.quarantine import unreadable_row
 from tillvaxt.validate.appropriations import read_appropriations, validate_appropriations
@@ -33,16 +33,12 @@ def test_a_year_missing_in_the_middle_is_named_and_makes_the_chain_incomplete(
     tmp_path: Path,
 ) -> None:
     """It became allocated 0 → `credit_breach`, with no finding naming the gap."""
-    raw = tmp_path / "raw"
-    write(
-        raw / "appropriations" / "anslag.csv",
-        [
-            APPROPRIATION_HEADER,
-            "2016;1:1;1 000 000;0;",
-            "2018;1:1;1 000 000;0;",
-            "2019;1:1;1 000 000;0;",
-        ],
-    )
+    appropriations = """
+        2016;1:1;1 000 000;0;
+        2018;1:1;1 000 000;0;
+        2019;1:1;1 000 000;0;
+    """
+    raw = raw_file(tmp_path, "appropriations/anslag.csv", APPROPRIATION_HEADER, appropriations)
     v = validate_appropriations(read_appropriations(raw))
     assert list(v.valid["year"]) == [2016, 2018, 2019]
     assert v.missing_years == 1
@@ -62,11 +58,12 @@ def test_a_year_missing_in_the_middle_is_named_and_makes_the_chain_incomplete(
 
 
 def test_a_year_quarantined_is_not_also_a_gap(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "appropriations" / "anslag.csv",
-        [APPROPRIATION_HEADER, "2016;1:1;1 000 000;0;", "2017;1:1;1.000;0;", "2018;1:1;1 000;0;"],
-    )
+    appropriations = """
+        2016;1:1;1 000 000;0;
+        2017;1:1;1.000;0;
+        2018;1:1;1 000;0;
+    """
+    raw = raw_file(tmp_path, "appropriations/anslag.csv", APPROPRIATION_HEADER, appropriations)
     v = validate_appropriations(read_appropriations(raw))
     assert list(v.quarantine["rule"]) == ["unreadable_row"] and v.missing_years == 0
 
@@ -78,13 +75,16 @@ def _asset_checks(raw_frame: pd.DataFrame) -> dict:
 
 def test_an_identical_repeat_does_not_fail_nothing_lost(tmp_path: Path) -> None:
     """An appropriation row repeated identically failed the `nothing_lost` check."""
-    raw = tmp_path / "raw"
-    write(
-        raw / "appropriations" / "anslag.csv",
-        [APPROPRIATION_HEADER, "2016;1:1;1 000 000;0;", "2017;1:1;1 000 000;0;"],
-    )
-    write(
-        raw / "appropriations" / "anslag_kopia.csv", [APPROPRIATION_HEADER, "2017;1:1;1 000 000;0;"]
+    appropriations = """
+        2016;1:1;1 000 000;0;
+        2017;1:1;1 000 000;0;
+    """
+    raw = raw_file(tmp_path, "appropriations/anslag.csv", APPROPRIATION_HEADER, appropriations)
+    appropriations = """
+        2017;1:1;1 000 000;0;
+    """
+    raw = raw_file(
+        tmp_path, "appropriations/anslag_kopia.csv", APPROPRIATION_HEADER, appropriations
     )
     frame = read_appropriations(raw)
     v = validate_appropriations(frame)
@@ -95,16 +95,12 @@ def test_an_identical_repeat_does_not_fail_nothing_lost(tmp_path: Path) -> None:
 
 
 def test_nothing_lost_still_counts_a_gap_apart_from_raw_rows(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "appropriations" / "anslag.csv",
-        [
-            APPROPRIATION_HEADER,
-            "2016;1:1;1 000 000;0;",
-            "2018;1:1;1 000 000;0;",
-            "2018;1:1;1 000 000;0;",
-        ],
-    )
+    appropriations = """
+        2016;1:1;1 000 000;0;
+        2018;1:1;1 000 000;0;
+        2018;1:1;1 000 000;0;
+    """
+    raw = raw_file(tmp_path, "appropriations/anslag.csv", APPROPRIATION_HEADER, appropriations)
     check = _asset_checks(read_appropriations(raw))["nothing_lost"]
     assert check.passed
     assert check.metadata["rows_read"].value == 3
@@ -113,16 +109,13 @@ def test_nothing_lost_still_counts_a_gap_apart_from_raw_rows(tmp_path: Path) -> 
 def test_a_misaligned_allocation_row_counts_against_every_appropriation(tmp_path: Path) -> None:
     """A row cut by a stray separator has its `Anslag` in the wrong column: it may be
     1:1's allocation, so 1:1 is incomplete from that row's year (found in the line)."""
-    raw = tmp_path / "raw"
-    write(
-        raw / "appropriations" / "anslag.csv",
-        [
-            "Tilldelat belopp;Anslagskredit;År;Anslag;Högsta anslagssparande",
-            "1 000 000;0;2016;1:1;",
-            "1 000;000;0;2017;1:1;",  # the allocation was written with ';' grouping
-            "1 000 000;0;2018;1:1;",
-        ],
-    )
+    header = "Tilldelat belopp;Anslagskredit;År;Anslag;Högsta anslagssparande"
+    appropriations = """
+        1 000 000;0;2016;1:1;
+        1 000;000;0;2017;1:1;
+        1 000 000;0;2018;1:1;
+    """  # the 2017 allocation was written with ';' grouping
+    raw = raw_file(tmp_path, "appropriations/anslag.csv", header, appropriations)
     v = validate_appropriations(read_appropriations(raw))
     q = v.quarantine.iloc[0]
     assert (q["source_line"], q["year"], q["appropriation"]) == (3, 2017, None)

@@ -1,21 +1,12 @@
-"""The `generated` marker: the long run of generated trees, only when asked for.
+"""Every generated tree gets its own DAGSTER_HOME and none of the shell's paths.
 
-`uv run pytest -q -m generated` runs it (CI does); a plain `pytest` leaves it out, so
-the default run keeps its time budget.
+The long run (`-m generated`) is left out of the README's command by the project's
+addopts (`-m 'not heavy and not generated'`); `uv run pytest -q -m generated` runs it.
 """
 
 from __future__ import annotations
 
 import pytest
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if "generated" in (config.getoption("-m") or ""):
-        return
-    skip = pytest.mark.skip(reason="long generated-tree run: select it with -m generated")
-    for item in items:
-        if item.get_closest_marker("generated"):
-            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -72,14 +72,17 @@ def expected(tree: Tree, rows_written: dict[str, int]) -> Expected:
         closing = opening + allocated - paid
         withdrawn = closing - cap if cap is not None and closing > cap else 0
         carried = closing - withdrawn
-        if incomplete_from is not None and y >= incomplete_from:
-            status = "incomplete"
-        elif closing < 0 and -closing > credit:
-            status = "credit_breach"
-        elif closing < 0:
-            status = "deficit_financed_by_next_year"
-        else:
-            status = "ok"
+        # The first status that applies, in the contract's order.
+        status = next(
+            name
+            for name, applies in (
+                ("incomplete", incomplete_from is not None and y >= incomplete_from),
+                ("credit_breach", closing < 0 and -closing > credit),
+                ("deficit_financed_by_next_year", closing < 0),
+                ("ok", True),
+            )
+            if applies
+        )
         recon[y] = YearRow(y, opening, allocated, paid, closing, withdrawn, carried, credit, status)
 
     # Decision balances: every readable payout (any funding) naming an authoritative

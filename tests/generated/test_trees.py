@@ -1,9 +1,11 @@
 """Generated raw trees, the whole pipeline in-process, invariants checked by an oracle.
 
-- default run: `DEFAULT_TREES` small trees drawn from the features the current code reads
-  correctly (`treegen.CURRENT`);
-- `-m generated`: `MARKER_TREES` trees drawn from the whole contract (`treegen.CONTRACT`);
-- `regression_seeds.txt`: seeds that once failed, kept as fixed tests;
+- default run: `DEFAULT_TREES` (5) small trees drawn from the features the current code
+  reads correctly (`treegen.CURRENT`);
+- `-m generated`: the other small trees up to `SMALL_TREES` (25), and `MARKER_TREES` trees
+  drawn from the whole contract (`treegen.CONTRACT`);
+- `regression_seeds.txt`: seeds that once failed, kept as fixed tests (the small ones in
+  the default run, the others with `-m generated`);
 - `GEN_SEED=<n>` reproduces one tree (`test_seed_from_env`).
 
 GEN_PROFILE (`current`/`contract`) and GEN_FEATURES (`+name,-name,name=a|b`) change what is
@@ -22,7 +24,10 @@ import pytest
 from tests.generated.harness import check_tree, keep_dir
 from tests.generated.treegen import Features, features_from_env
 
-DEFAULT_TREES = int(os.environ.get("GEN_DEFAULT_TREES", "25"))
+# Small trees: DEFAULT_TREES of them in the README's command, SMALL_TREES in all (the rest
+# with the `generated` run).
+DEFAULT_TREES = int(os.environ.get("GEN_DEFAULT_TREES", "5"))
+SMALL_TREES = max(DEFAULT_TREES, int(os.environ.get("GEN_SMALL_TREES", "25")))
 MARKER_TREES = int(os.environ.get("GEN_MARKER_TREES", "300"))
 # The second run (byte-identical outputs) doubles a tree's cost: it runs on every
 # RERUN_EVERY-th tree of the default and marker runs, and always for a single seed.
@@ -71,17 +76,26 @@ def _regression_lines() -> list[tuple[int, str, str, str, str]]:
     return out
 
 
-def _default_seeds() -> list[int]:
-    """The first DEFAULT_TREES seeds, less those kept in the seeds file (tested there)."""
+def _small_seed_list() -> list[int]:
+    """The first SMALL_TREES seeds, less those kept in the seeds file (tested there)."""
     kept = {
         s
         for s, profile, size, _, _ in _regression_lines()
         if (profile, size) == ("current", "small")
     }
-    return [s for s in range(DEFAULT_TREES + len(kept)) if s not in kept][:DEFAULT_TREES]
+    return [s for s in range(SMALL_TREES + len(kept)) if s not in kept][:SMALL_TREES]
 
 
-@pytest.mark.parametrize("seed", _default_seeds())
+def _small_seeds() -> list:
+    """The first DEFAULT_TREES small trees run by default; the rest of SMALL_TREES (up to
+    the old default of 25) only in the `generated` run, to keep the README's command quick."""
+    return [
+        pytest.param(seed, marks=[] if k < DEFAULT_TREES else [pytest.mark.generated])
+        for k, seed in enumerate(_small_seed_list())
+    ]
+
+
+@pytest.mark.parametrize("seed", _small_seeds())
 def test_small_tree(seed: int, tmp_path: Path) -> None:
     _run(seed, *features_from_env("current"), "small", tmp_path, seed % RERUN_EVERY == 0)
 
@@ -100,7 +114,10 @@ def _regressions() -> list:
             profile,
             size,
             changes,
-            marks=[pytest.mark.xfail(strict=True, reason=xfail)] if xfail else [],
+            # A tree of any size (up to 2 000 payouts) is for the `generated` run; a small
+            # one stays in the README's command.
+            marks=([pytest.mark.xfail(strict=True, reason=xfail)] if xfail else [])
+            + ([] if size == "small" else [pytest.mark.generated]),
             id=f"{seed}-{profile}-{size}",
         )
         for seed, profile, size, changes, xfail in _regression_lines()

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.sample_data.contract import DECISION_COLUMNS, EU_COLUMNS, PAYOUT_COLUMNS
+
 HALLAND = ["1315", "1380", "1381", "1382", "1383", "1384"]
 OUTSIDE = ["0180", "1480", "1280"]
 INSTRUMENT_CAPS = {"UTV": 100_000, "FOU": 250_000, "ENERGI": 50_000}
@@ -52,44 +54,11 @@ LEGAL_NAMES = [
 QUOTED_NAMES = ["Bygg; Måleri AB", 'Firma "Bästa" Bygg AB', "„;MEDIKOM-SOTSIAL” LTD"]
 PERSON_NAMES = ["Anna Andersson", "Per Öberg", "Märta Ström", "Jörgen Ågren"]
 
-PAYOUT_COLS = [
-    "Verifikationsnummer",
-    "Bokföringsdatum",
-    "Diarienummer",
-    "Organisationsnummer",
-    "Mottagare",
-    "Insats",
-    "Belopp",
-    "Anslag",
-    "Kommun",
-]
-DECISION_COLS = [
-    "Diarienummer",
-    "Beslutsdatum",
-    "Insats",
-    "Organisationsnummer",
-    "Sökande",
-    "Projektnamn",
-    "Beviljat belopp",
-    "Medfinansiering",
-    "Projektstart",
-    "Projektslut",
-    "Prioritering",
-    "Status",
-]
-EU_COLS = [
-    "ärende-id",
-    "område",
-    "insatsområde",
-    "tematiskt_mål",
-    "stödmottagare",
-    "projektnamn",
-    "beviljat_belopp_sek",
-    "projekt_starttid",
-    "projekt_sluttid",
-    "län",
-    "kommuner",
-]
+# The headers as the source systems write them, shared with the sample generator; the
+# decision exports' last column, `EU-ärende`, is written only when a tree draws it.
+PAYOUT_COLS = list(PAYOUT_COLUMNS)
+DECISION_COLS = [c for c in DECISION_COLUMNS if c != "EU-ärende"]
+EU_COLS = list(EU_COLUMNS)
 
 # The spellings a personal identity number may take in free text (issue 13, item 6).
 # The largest amount the contract's bound allows: 10^13 kr less one öre (issue 13, item 7).
@@ -441,11 +410,11 @@ def draw(seed: int, features: Features, size: str = "small") -> Tree:
                 voucher=f"V{y}-{len(payouts) + 1:05d}",
                 booked=booked,
                 decision_id=did,
-                org=org,
-                name=org.name,
                 instrument=inst,
                 amount_ore=amount,
                 appropriation=approp,
+                org=org,
+                name=org.name,
                 kommun=org.kommun,
             )
         )

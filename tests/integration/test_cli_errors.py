@@ -17,7 +17,7 @@ from pipelines import cli
 from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
 from pipelines.settings import settings_from_env
-from tests.conftest import REPO
+from tests.cli import run_command
 
 # The suite's settings (tests/conftest.py); a test gives its own as the run's resource.
 defs = build_definitions(settings_from_env())
@@ -26,14 +26,7 @@ defs = build_definitions(settings_from_env())
 def _cli(raw: Path, processed: Path, **env_extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_"))}
     env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed), **env_extra)
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run", "--force"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_command([sys.executable, "-m", "pipelines.cli", "run", "--force"], env)
 
 
 def _sentences(proc: subprocess.CompletedProcess) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from tests.cli import run_cli
+from tests.cli import run_cli, run_command
 from tillvaxt.close.restate import hold_certified, restatements
 from tillvaxt.publish.warehouse import read_table
 
@@ -83,14 +83,7 @@ def test_hold_certified_publishes_certified_rows_and_keeps_other_years() -> None
 def _tillvaxt(args: list[str], raw: Path, processed: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TILLVAXT_", "DAGSTER_HOME"))}
     env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=raw.parent,
-        timeout=600,
-    )
+    return run_command([sys.executable, "-m", "pipelines.cli", *args], env, cwd=raw.parent)
 
 
 def test_certify_change_a_payout_rerun_restate_then_reopen(small_raw: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from pipelines.step_storage import STEP_OUTPUTS
+from tests.cli import run_command
 from tests.conftest import PAYOUT_HEADER, REPO, SUITE_ENV, write
 
 SOLE_TRADER = "810815-1518"  # a personal identity number (valid check digit)
@@ -45,7 +46,7 @@ def test_a_test_run_leaves_the_users_dagster_home_and_outputs_alone(tmp_path: Pa
         TILLVAXT_PROCESSED_DIR=str(processed),
         TILLVAXT_DATABASE_URL=f"sqlite:///{processed / 'user.sqlite'}",
     )
-    proc = subprocess.run(
+    proc = run_command(
         [
             sys.executable,
             "-m",
@@ -55,11 +56,7 @@ def test_a_test_run_leaves_the_users_dagster_home_and_outputs_alone(tmp_path: Pa
             "no:cacheprovider",
             "tests/isolation_probe.py",
         ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+        env,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert _tree(home) == ["dagster.yaml"]
@@ -83,13 +80,8 @@ def test_national_then_single_region_runs_share_one_dagster_home(
     shutil.copytree(small_raw, root / "halland")
 
     def cli(**extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "run", "--force"],
-            cwd=REPO,
-            env=_user_env(home, **extra),
-            capture_output=True,
-            text=True,
-            timeout=600,
+        return run_command(
+            [sys.executable, "-m", "pipelines.cli", "run", "--force"], _user_env(home, **extra)
         )
 
     national = cli(

@@ -19,6 +19,7 @@ from assets.resources import TillvaxtSettings
 from pipelines.definitions import build_definitions
 from pipelines.jobs import PIPELINE_JOB
 from pipelines.settings import settings_from_env
+from tests.cli import run_command
 from tests.conftest import REPO
 from tillvaxt.publish.lock import LOCK_FILE, run_lock
 from tillvaxt.publish.publisher import last_publication
@@ -43,14 +44,7 @@ def test_a_second_run_exits_with_one_sentence_naming_the_running_one(
     processed = tmp_path / "out"
     with run_lock(processed):
         holder = json.loads((processed / LOCK_FILE).read_text(encoding="utf-8"))
-        proc = subprocess.run(
-            _cli(),
-            env=_env(small_raw, processed),
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        proc = run_command(_cli(), _env(small_raw, processed))
     assert proc.returncode == 3, proc.stderr[-2000:]
     [line] = [ln for ln in proc.stderr.splitlines() if "another tillvaxt run" in ln]
     assert f"pid {os.getpid()}" in line and holder["started_at"] in line

@@ -25,11 +25,11 @@ from pipelines.definitions import build_definitions
 from pipelines.jobs import NATIONAL_JOB
 from pipelines.sensors import changed_regions, raw_files_changed_sensor
 from pipelines.settings import settings_from_env
+from tests.cli import run_command
 from tests.conftest import (
     APPROPRIATION_HEADER,
     DECISION_HEADER,
     PAYOUT_HEADER,
-    REPO,
     write,
 )
 from tillvaxt.region import RegionsError, region_ids, regional_database_url
@@ -323,7 +323,7 @@ def test_a_region_runs_with_the_multiprocess_executor(national_root: Path, tmp_p
     home = tmp_path / "dagster_home"
     home.mkdir()
     env = {**_env(national_root, processed), "DAGSTER_HOME": str(home)}
-    done = subprocess.run(
+    done = run_command(
         [
             "dagster",
             "job",
@@ -335,10 +335,7 @@ def test_a_region_runs_with_the_multiprocess_executor(national_root: Path, tmp_p
             "--tags",
             json.dumps({"dagster/partition": "kronoberg"}),
         ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
+        env,
         timeout=900,
     )
     log = done.stdout + done.stderr
@@ -356,14 +353,7 @@ def test_cli_runs_one_region_or_refuses_to_certify_without_one(
     env = _env(national_root, tmp_path / "processed")
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        return run_command([sys.executable, "-m", "pipelines.cli", *args], env)
 
     run = cli("run", "--region", "kronoberg")
     assert run.returncode == 0, run.stderr[-3000:]

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import yaml
 from dagster import DagsterInstance
 from dagster_k8s import K8sRunLauncher
 
+from tests.cli import run_command
 from tests.conftest import REPO
 from tests.integration.test_national import write_kronoberg
 
@@ -45,19 +45,14 @@ def test_k8s_definitions_validate_with_regions(tmp_path: Path) -> None:
         DAGSTER_HOME=str(tmp_path / "home"),
     )
     (tmp_path / "home").mkdir()
-    validate = subprocess.run(
-        ["dagster", "definitions", "validate", "-m", "pipelines.definitions_k8s"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    validate = run_command(
+        ["dagster", "definitions", "validate", "-m", "pipelines.definitions_k8s"], env, timeout=300
     )
     assert validate.returncode == 0, validate.stderr[-3000:]
     assert "Validation successful for code location pipelines.definitions_k8s" in (
         validate.stdout + validate.stderr
     )
-    shape = subprocess.run(
+    shape = run_command(
         [
             "python",
             "-c",
@@ -65,10 +60,7 @@ def test_k8s_definitions_validate_with_regions(tmp_path: Path) -> None:
             "j = defs().resolve_job_def('tillvaxt_national'); "
             "print(j.executor_def.name, *j.partitions_def.get_partition_keys())",
         ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
+        env,
         timeout=300,
     )
     assert shape.returncode == 0, shape.stderr[-3000:]

@@ -13,6 +13,7 @@ import re
 import sqlite3
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -182,129 +183,104 @@ def _planted(header: str, template: str, columns: list[str], spellings: list[str
     return rows
 
 
+class Plant(NamedTuple):
+    """A raw file with personal numbers planted into a template row's columns (named as
+    in the header, joined by `;`): the text columns, and the amount and date columns."""
+
+    file: str
+    header: str
+    kept: list[str]
+    template: str
+    text_columns: str
+    amount_columns: str
+
+    def rows(self) -> list[str]:
+        def names(columns: str) -> list[str]:
+            return columns.split(";") if columns else []
+
+        return [
+            self.header,
+            *self.kept,
+            *_planted(self.header, self.template, names(self.text_columns), PNR_SPELLINGS),
+            *_planted(self.header, self.template, names(self.amount_columns), AMOUNT_SPELLINGS),
+        ]
+
+
 def test_a_personal_number_typed_into_any_text_or_amount_field_never_leaks(
     small_raw: Path, tmp_path: Path
 ) -> None:
     """Issue 13: `810815 1518` in a free-text or amount field was published unmasked in
     quarantine.csv, payout_exceptions.csv, the warehouse and the Dagster event log."""
     payout = "V2017-00050;2017-05-02;RS1;556677-8899;Åkes Snickeri AB;UTV;1 000;1:1;1380"
-    write(
-        small_raw / "payouts" / "utbetalningar_pnr.csv",
-        [
-            PAYOUT_HEADER,
-            *_planted(
-                PAYOUT_HEADER,
-                payout,
-                [
-                    "Verifikationsnummer",
-                    "Diarienummer",
-                    "Organisationsnummer",
-                    "Mottagare",
-                    "Insats",
-                    "Anslag",
-                    "Kommun",
-                ],
-                PNR_SPELLINGS,
-            ),
-            *_planted(PAYOUT_HEADER, payout, ["Belopp", "Bokföringsdatum"], AMOUNT_SPELLINGS),
-        ],
-    )
     decision = (
         "RS50;2017-02-01;UTV;556677-8899;Åkes Snickeri AB;Ny hemsida;10 000;10 000;"
         "2017-02-01;2017-12-31;SV3.5;Beviljad;"
     )
-    write(
-        small_raw / "decisions" / "beslut_20190101.csv",
-        [
-            DECISION_HEADER,
-            "RS1;2016-12-01;UTV;556677-8899;Åkes Snickeri AB;Ny hemsida;100 000;100 000;2017-01-01;2017-12-31;SV3.5;Avslutad;",
-            *_planted(
-                DECISION_HEADER,
-                decision,
-                [
-                    "Diarienummer",
-                    "Insats",
-                    "Organisationsnummer",
-                    "Sökande",
-                    "Projektnamn",
-                    "Prioritering",
-                    "Status",
-                    "EU-ärende",
-                ],
-                PNR_SPELLINGS,
-            ),
-            *_planted(
-                DECISION_HEADER,
-                decision,
-                ["Beviljat belopp", "Medfinansiering", "Beslutsdatum", "Projektstart"],
-                AMOUNT_SPELLINGS,
-            ),
-        ],
-    )
     appropriation_header = "År;Anslag;Tilldelat belopp;Anslagskredit;Högsta anslagssparande"
-    write(
-        small_raw / "appropriations" / "anslag_pnr.csv",
-        [
-            appropriation_header,
-            *_planted(appropriation_header, "2019;X;1 000;;", ["Anslag"], PNR_SPELLINGS),
-            *_planted(
-                appropriation_header,
-                "2019;X;1 000;;",
-                ["År", "Tilldelat belopp", "Anslagskredit", "Högsta anslagssparande"],
-                AMOUNT_SPELLINGS,
-            ),
-        ],
-    )
     profile_header = "Organisationsnummer;Kön;Bakgrund;Utbildning;Inkomstklass;Åldersgrupp"
-    write(
-        small_raw / "surveys" / "mottagarprofil_2017.csv",
-        [
-            profile_header,
-            "5566778899;K;Svensk bakgrund;Gymnasial;4;45-64",
-            *_planted(
-                profile_header,
-                "5560360793;K;Svensk bakgrund;Gymnasial;4;45-64",
-                [
-                    "Organisationsnummer",
-                    "Kön",
-                    "Bakgrund",
-                    "Utbildning",
-                    "Inkomstklass",
-                    "Åldersgrupp",
-                ],
-                PNR_SPELLINGS,
-            ),
-        ],
-    )
     survey_header = (
         "Löpnummer;År;Kommun;Kön;Bakgrund;Utbildning;Inkomstklass;Åldersgrupp;Stratum;Vikt;Ind_A"
     )
     survey_row = "20170001;2017;1315;M;Svensk bakgrund;Gymnasial;4;-29;1315-A;29,32;1"
-    write(
-        small_raw / "surveys" / "befolkningsenkat_2017.csv",
-        [
-            survey_header,
-            survey_row,
-            *_planted(
-                survey_header,
-                survey_row,
-                ["Löpnummer", "Kommun", "Kön", "Stratum", "Ind_A"],
-                PNR_SPELLINGS,
-            ),
-            *_planted(survey_header, survey_row, ["År", "Vikt"], AMOUNT_SPELLINGS),
-        ],
-    )
     population_header = "År;Kommun;Kön;Bakgrund;Utbildning;Åldersgrupp;Antal"
     population_row = "2017;1315;K;Svensk bakgrund;Gymnasial;-29;12"
-    write(
-        small_raw / "population" / "befolkning_2017.csv",
-        [
+    # Per file: its header, rows kept as they are, the row the numbers are planted into,
+    # the columns that get a personal number, and those that get one in an amount's place.
+    plants = [
+        Plant(
+            "payouts/utbetalningar_pnr.csv",
+            PAYOUT_HEADER,
+            [],
+            payout,
+            "Verifikationsnummer;Diarienummer;Organisationsnummer;Mottagare;Insats;Anslag;Kommun",
+            "Belopp;Bokföringsdatum",
+        ),
+        Plant(
+            "decisions/beslut_20190101.csv",
+            DECISION_HEADER,
+            [
+                "RS1;2016-12-01;UTV;556677-8899;Åkes Snickeri AB;Ny hemsida;100 000;100 000;2017-01-01;2017-12-31;SV3.5;Avslutad;"
+            ],
+            decision,
+            "Diarienummer;Insats;Organisationsnummer;Sökande;Projektnamn;Prioritering;Status;"
+            "EU-ärende",
+            "Beviljat belopp;Medfinansiering;Beslutsdatum;Projektstart",
+        ),
+        Plant(
+            "appropriations/anslag_pnr.csv",
+            appropriation_header,
+            [],
+            "2019;X;1 000;;",
+            "Anslag",
+            "År;Tilldelat belopp;Anslagskredit;Högsta anslagssparande",
+        ),
+        Plant(
+            "surveys/mottagarprofil_2017.csv",
+            profile_header,
+            ["5566778899;K;Svensk bakgrund;Gymnasial;4;45-64"],
+            "5560360793;K;Svensk bakgrund;Gymnasial;4;45-64",
+            profile_header,  # every column
+            "",
+        ),
+        Plant(
+            "surveys/befolkningsenkat_2017.csv",
+            survey_header,
+            [survey_row],
+            survey_row,
+            "Löpnummer;Kommun;Kön;Stratum;Ind_A",
+            "År;Vikt",
+        ),
+        Plant(
+            "population/befolkning_2017.csv",
             population_header,
+            [population_row],
             population_row,
-            *_planted(population_header, population_row, ["Kommun", "Kön"], PNR_SPELLINGS),
-            *_planted(population_header, population_row, ["År", "Antal"], AMOUNT_SPELLINGS),
-        ],
-    )
+            "Kommun;Kön",
+            "År;Antal",
+        ),
+    ]
+    for plant in plants:
+        write(small_raw / plant.file, plant.rows())
     eu_header = "ärende-id,område,insatsområde,tematiskt_mål,stödmottagare,projektnamn,beviljat_belopp_sek,projekt_starttid,projekt_sluttid,län,kommuner"
     eu_row = "20200940,Västsverige,Axel 1,Mål 1,Åkes AB,Projekt,3929285,2017-01-02,2020-04-30,Halland,Halmstad"
     eu_rows = []

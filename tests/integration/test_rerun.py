@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO, write
+from tests.cli import run_command
+from tests.conftest import write
 from tillvaxt.rerun import fingerprint, forget_last_run, record_run, unchanged_since_last_run
 
 
@@ -38,14 +39,7 @@ def test_same_inputs_and_outputs_skip_and_any_change_does_not(
 def _cli(raw: Path, processed: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TILLVAXT_")}
     env.update(TILLVAXT_RAW_DIR=str(raw), TILLVAXT_PROCESSED_DIR=str(processed))
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_command([sys.executable, "-m", "pipelines.cli", "run"], env)
 
 
 def test_every_published_file_and_the_publication_count(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import pandas as pd
 from tests.rules_data import (
     clean_decisions,
     clean_payouts,
+    clean_payouts_and,
     payout,
-    payouts_frame,
     with_decision,
 )
 from tillvaxt.reconcile.balances import balance_status, decision_balances
@@ -31,14 +31,8 @@ def test_balances_per_authoritative_decision_over_all_years() -> None:
 
 
 def test_balance_statuses() -> None:
-    pays = pd.concat(
-        [
-            clean_payouts(),
-            payouts_frame(
-                [payout("V2018-00009", "RS1", booking_date="2018-01-05", amount_ore=6_000_00)]
-            ),
-        ],
-        ignore_index=True,
+    pays = clean_payouts_and(
+        payout("V2018-00009", "RS1", booking_date="2018-01-05", amount_ore=6_000_00)
     )
     decisions = with_decision(clean_decisions(), "RS2", status="Avslutad")
     decisions = with_decision(decisions, "RS3", status="Återkallad", granted_ore=500_000_00)

@@ -18,6 +18,8 @@ pytest.importorskip("pytauargus")
 sys.path.insert(0, str(REPO / "benchmarks"))
 from tauargus_check import tau_status
 
+# τ-ARGUS, the reference, runs once per year and instrument (13 tables, a minute): heavy.
+pytestmark = pytest.mark.heavy
 RAW = REPO / "data" / "raw"
 DIMS = ["kon", "bakgrund"]
 

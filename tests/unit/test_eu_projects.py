@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import write
+from tests.conftest import raw_file
 from tillvaxt.region import load_region
 from tillvaxt.validate.eu_projects import covers_county, read_eu_projects, validate_eu_projects
 
@@ -77,18 +77,14 @@ def test_real_register_has_25_projects_covering_halland(real_register: Path) -> 
 
 
 def test_record_lines_count_the_line_breaks_inside_quoted_fields(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "eu_projects" / "projekt.csv",
-        [
-            HEADER,
-            '20200001,Västsverige,"Axel 1, forskning",Mål 1,"Hallands Läns Landsting","Projekt, ett",1000,2016-01-01,2018-12-31,Halland,"Halmstad, Varberg","Rad ett',
-            'rad två, med komma"',
-            "20200002,Västsverige,Axel 2,Mål 2,Firma AB,Projekt två,12.5,2016-01-01,2018-12-31,Halland,Hylte,kort",
-            "20200003,Västsverige,Axel 2,Mål 2,Firma AB,Projekt tre,500,2016-02-30,2018-12-31,Halland,Hylte,kort",
-            "20200001,Västsverige,Axel 2,Mål 2,Firma AB,Igen,500,2016-01-01,2018-12-31,Halland,Hylte,kort",
-        ],
-    )
+    eu_projects = """
+        20200001,Västsverige,"Axel 1, forskning",Mål 1,"Hallands Läns Landsting","Projekt, ett",1000,2016-01-01,2018-12-31,Halland,"Halmstad, Varberg","Rad ett
+        rad två, med komma"
+        20200002,Västsverige,Axel 2,Mål 2,Firma AB,Projekt två,12.5,2016-01-01,2018-12-31,Halland,Hylte,kort
+        20200003,Västsverige,Axel 2,Mål 2,Firma AB,Projekt tre,500,2016-02-30,2018-12-31,Halland,Hylte,kort
+        20200001,Västsverige,Axel 2,Mål 2,Firma AB,Igen,500,2016-01-01,2018-12-31,Halland,Hylte,kort
+    """
+    raw = raw_file(tmp_path, "eu_projects/projekt.csv", HEADER, eu_projects)
     v = validate_eu_projects(read_eu_projects(raw))
     assert v.rows_read == 4
     assert list(v.valid["case_id"]) == ["20200001"]

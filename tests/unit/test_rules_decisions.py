@@ -8,8 +8,8 @@ from tests.rules_data import (
     DECISIONS_FILE,
     clean_decisions,
     clean_payouts,
+    clean_payouts_and,
     payout,
-    payouts_frame,
     with_decision,
 )
 from tillvaxt.rules.decisions import (
@@ -22,14 +22,8 @@ from tillvaxt.rules.decisions import (
 
 def test_overpaid_decision_sums_all_years_and_dates_the_crossing_payout() -> None:
     # RS1: 100 000 granted; 50 000 + 50 000 in 2017, -5 000 in 2019 -> 95 000. Add 2018's 10 000.
-    pays = pd.concat(
-        [
-            clean_payouts(),
-            payouts_frame(
-                [payout("V2018-00050", "RS1", booking_date="2018-03-01", amount_ore=10_000_00)]
-            ),
-        ],
-        ignore_index=True,
+    pays = clean_payouts_and(
+        payout("V2018-00050", "RS1", booking_date="2018-03-01", amount_ore=10_000_00)
     )
     got = overpaid_decision(pays, clean_decisions())
     assert list(got["decision_id"]) == ["RS1"]
@@ -45,31 +39,23 @@ def test_overpaid_decision_sums_all_years_and_dates_the_crossing_payout() -> Non
 
 def test_overpaid_decision_counts_own_funds_and_repayments() -> None:
     # RS2: 2 000 000 granted, 600 000 from 1:1 and 600 000 from EGNA; one more 1:1 of 900 000.
-    pays = pd.concat(
-        [
-            clean_payouts(),
-            payouts_frame(
-                [
-                    payout(
-                        "V2017-00060",
-                        "RS2",
-                        org_number="5560360793",
-                        instrument="PROJ",
-                        booking_date="2017-10-01",
-                        amount_ore=900_000_00,
-                    ),
-                    payout(
-                        "V2017-00061",
-                        "RS2",
-                        org_number="5560360793",
-                        instrument="PROJ",
-                        booking_date="2017-12-01",
-                        amount_ore=-100_000_00,
-                    ),
-                ]
-            ),
-        ],
-        ignore_index=True,
+    pays = clean_payouts_and(
+        payout(
+            "V2017-00060",
+            "RS2",
+            org_number="5560360793",
+            instrument="PROJ",
+            booking_date="2017-10-01",
+            amount_ore=900_000_00,
+        ),
+        payout(
+            "V2017-00061",
+            "RS2",
+            org_number="5560360793",
+            instrument="PROJ",
+            booking_date="2017-12-01",
+            amount_ore=-100_000_00,
+        ),
     )
     # 600 000 + 600 000 + 900 000 - 100 000 = 2 000 000: exactly the grant, no finding.
     assert overpaid_decision(pays, clean_decisions()).empty

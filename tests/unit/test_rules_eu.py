@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tests.rules_data import clean_decisions, eu_register, with_decision
+from tests.rules_data import clean_decisions, eu_register, rows, with_decision
 from tillvaxt.region import load_region
 from tillvaxt.rules.eu import eu_project_mismatch, eu_project_unknown
 
@@ -12,10 +12,8 @@ from tillvaxt.rules.eu import eu_project_mismatch, eu_project_unknown
 def test_eu_project_unknown_fires_for_a_case_not_in_the_register() -> None:
     decisions = with_decision(clean_decisions(), "RS3", eu_case_id="20201999")
     got = eu_project_unknown(decisions, eu_register())
-    assert list(got["decision_id"]) == ["RS3"]
-    assert list(got["severity"]) == ["error"]
-    assert list(got["source_line"]) == [4]
     assert "EU project 20201999, which is not in Tillväxtverket's" in got["message"].iloc[0]
+    assert rows(got, "decision_id", "severity", "source_line") == [("RS3", "error", 4)]
 
 
 def test_eu_project_unknown_fires_for_an_empty_case_even_without_register() -> None:

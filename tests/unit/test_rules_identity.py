@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from tests.rules_data import clean_decisions, clean_payouts, with_decision, with_payout
+from tests.rules_data import clean_decisions, clean_payouts, rows, with_decision, with_payout
 from tillvaxt.rules.identity import invalid_org_number
 
 
 def test_invalid_org_number_fires_on_a_payout_with_a_wrong_check_digit() -> None:
     pays = with_payout(clean_payouts(), "V2017-00003", org_number="5560360794")
     got = invalid_org_number(pays, clean_decisions())
-    assert list(got["voucher_id"]) == ["V2017-00003"]
-    assert list(got["decision_id"]) == ["RS2"]
-    assert list(got["source_line"]) == [4]
+    assert rows(got, "voucher_id", "decision_id", "source_line") == [("V2017-00003", "RS2", 4)]
     assert "556036-0794, whose check digit is wrong" in got["message"].iloc[0]
 
 

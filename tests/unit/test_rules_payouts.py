@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from tests.conftest import PAYOUT_HEADER
 from tests.rules_data import (
     OTHER_COMPANY,
@@ -11,8 +9,8 @@ from tests.rules_data import (
     SOLE_TRADER,
     clean_decisions,
     clean_payouts,
+    clean_payouts_and,
     payout,
-    payouts_frame,
     with_decision,
     with_payout,
 )
@@ -29,17 +27,9 @@ from tillvaxt.validate.payouts import REQUIRED, validate_payouts
 
 
 def test_orphan_payout_fires_for_empty_and_unknown_case_numbers() -> None:
-    pays = pd.concat(
-        [
-            clean_payouts(),
-            payouts_frame(
-                [
-                    payout("V2017-00090", None, amount_ore=12_345_50, source_line=40),
-                    payout("V2017-00092", "RS9", source_line=41),
-                ]
-            ),
-        ],
-        ignore_index=True,
+    pays = clean_payouts_and(
+        payout("V2017-00090", None, amount_ore=12_345_50, source_line=40),
+        payout("V2017-00092", "RS9", source_line=41),
     )
     got = orphan_payout(pays, clean_decisions())
     assert list(got["voucher_id"]) == ["V2017-00090", "V2017-00092"]
@@ -145,14 +135,8 @@ def test_payout_outside_period_quiet_on_clean_data_including_a_late_repayment() 
 
 
 def test_possible_duplicate_payment_fires_on_the_second_voucher() -> None:
-    pays = pd.concat(
-        [
-            clean_payouts(),
-            payouts_frame(
-                [payout("V2017-00102", "RS1", booking_date="2017-09-01", source_line=30)]
-            ),
-        ],
-        ignore_index=True,
+    pays = clean_payouts_and(
+        payout("V2017-00102", "RS1", booking_date="2017-09-01", source_line=30)
     )
     got = possible_duplicate_payment(pays)
     assert list(got["voucher_id"]) == ["V2017-00102"]

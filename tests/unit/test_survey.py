@@ -57,26 +57,39 @@ def samplics_reference(frame: pd.DataFrame, mask: np.ndarray) -> tuple[float, fl
     )
 
 
-@pytest.mark.parametrize(
-    "group",
-    [
-        {},
-        {"kon": "K"},
-        {"kon": "M", "bakgrund": "Utrikes född"},
-        {"kon": "K", "utbildning": "Gymnasial"},
-    ],
-)
-def test_estimate_se_and_interval_equal_samplics(group: dict[str, str]) -> None:
-    frame = synthetic_survey()
-    out = survey_estimates(frame, min_answers=1)
+def group_mask(frame: pd.DataFrame, group: dict[str, str]) -> np.ndarray:
+    mask = np.ones(len(frame), dtype=bool)
+    for d, v in group.items():
+        mask &= (frame[d] == v).fillna(False).to_numpy()
+    return mask
+
+
+def our_row(out: pd.DataFrame, group: dict[str, str]) -> pd.Series:
     row = out
     for d in DIMENSIONS:
         row = row[row[d] == group.get(d, TOTAL)]
     assert len(row) == 1
-    row = row.iloc[0]
-    mask = np.ones(len(frame), dtype=bool)
-    for d, v in group.items():
-        mask &= (frame[d] == v).fillna(False).to_numpy()
+    return row.iloc[0]
+
+
+def estimate_for(group: dict[str, str]) -> tuple[pd.Series, pd.DataFrame, np.ndarray]:
+    """Our estimate for `group` on the synthetic survey, the survey, and the group's rows."""
+    frame = synthetic_survey()
+    return our_row(survey_estimates(frame, min_answers=1), group), frame, group_mask(frame, group)
+
+
+# The whole sample, one dimension, two dimensions (svy's test adds one group per dimension).
+GROUPS = [
+    {},
+    {"kon": "K"},
+    {"kon": "M", "bakgrund": "Utrikes född"},
+    {"kon": "K", "utbildning": "Gymnasial"},
+]
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_estimate_se_and_interval_equal_samplics(group: dict[str, str]) -> None:
+    row, frame, mask = estimate_for(group)
     p, se, lo, hi = samplics_reference(frame, mask)
     assert row["estimate"] == pytest.approx(p, abs=1e-6)
     assert row["standard_error"] == pytest.approx(se, abs=1e-6)

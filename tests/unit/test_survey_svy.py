@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 import svy
 
-from tests.unit.test_survey import synthetic_survey
+from tests.unit.test_survey import GROUPS, estimate_for, group_mask, our_row, synthetic_survey
 from tillvaxt.groups import CATEGORIES, DIMENSIONS, TOTAL
 from tillvaxt.statistics.survey import (
     domain_df,
@@ -36,39 +36,18 @@ def svy_row(frame: pd.DataFrame, mask: np.ndarray, ci_method: str = "logit") -> 
     return row[0]
 
 
-def group_mask(frame: pd.DataFrame, group: dict[str, str]) -> np.ndarray:
-    mask = np.ones(len(frame), dtype=bool)
-    for d, v in group.items():
-        mask &= (frame[d] == v).fillna(False).to_numpy()
-    return mask
-
-
-def our_row(out: pd.DataFrame, group: dict[str, str]) -> pd.Series:
-    row = out
-    for d in DIMENSIONS:
-        row = row[row[d] == group.get(d, TOTAL)]
-    assert len(row) == 1
-    return row.iloc[0]
-
-
 @pytest.mark.parametrize(
     "group",
     [
-        {},
-        {"kon": "K"},
+        *GROUPS,
         {"bakgrund": "Utrikes född"},
         {"utbildning": "Gymnasial"},
         {"aldersgrupp": "45-64"},
         {"inkomstklass": "3"},
-        {"kon": "M", "bakgrund": "Utrikes född"},
-        {"kon": "K", "utbildning": "Gymnasial"},
     ],
 )
 def test_estimate_se_interval_and_df_equal_svy(group: dict[str, str]) -> None:
-    frame = synthetic_survey()
-    out = survey_estimates(frame, min_answers=1)
-    row = our_row(out, group)
-    mask = group_mask(frame, group)
+    row, frame, mask = estimate_for(group)
     ref = svy_row(frame, mask)
     assert row["estimate"] == pytest.approx(ref["est"], abs=1e-9)
     assert row["standard_error"] == pytest.approx(ref["se"], abs=1e-9)

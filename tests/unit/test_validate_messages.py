@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tests.conftest import APPROPRIATION_HEADER, DECISION_HEADER, PAYOUT_HEADER, write
+from tests.conftest import APPROPRIATION_HEADER, DECISION_HEADER, PAYOUT_HEADER, raw_file, write
 from tillvaxt.region import load_region
 from tillvaxt.validate.appropriations import read_appropriations, validate_appropriations
 from tillvaxt.validate.decisions import read_decisions, validate_decisions
@@ -19,16 +19,12 @@ def _reasons(quarantine) -> dict[int, str]:
 
 
 def test_a_value_rule_is_a_sentence_naming_the_column_in_the_files_words(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "payouts" / "p.csv",
-        [
-            PAYOUT_HEADER,
-            "V1;2017-03-01;RS1;556677-8899;Åkes AB;UTV;1 000;1:1;138",
-            "V2;2017-03-01;RS1;556677-8899;Åkes AB;utv-x;1 000;1:1;１３８０",
-            "V3;1989-03-01;RS1;556677-8899;Åkes AB;UTV;1 000;1:1;1380",
-        ],
-    )
+    payouts = """
+        V1;2017-03-01;RS1;556677-8899;Åkes AB;UTV;1 000;1:1;138
+        V2;2017-03-01;RS1;556677-8899;Åkes AB;utv-x;1 000;1:1;１３８０
+        V3;1989-03-01;RS1;556677-8899;Åkes AB;UTV;1 000;1:1;1380
+    """
+    raw = raw_file(tmp_path, "payouts/p.csv", PAYOUT_HEADER, payouts)
     reasons = _reasons(validate_payouts(read_payouts(raw)).quarantine)
     assert reasons[2] == "Kommun must be four digits, found '138'"
     assert reasons[3] == (
@@ -61,11 +57,12 @@ def test_a_negative_grant_is_reported_in_kronor_as_written(tmp_path: Path) -> No
 
 def test_a_negative_allocation_is_reported_in_kronor_as_written(tmp_path: Path) -> None:
     """`found -1121400000` (öre) was printed for an allocation of −11 214 000 kr."""
-    raw = tmp_path / "raw"
-    write(
-        raw / "appropriations" / "a.csv",
-        [APPROPRIATION_HEADER, "2017;1:1;-11 214 000;0;", "2018;1:1;1 000;-5;", "2019;1 1;1;;"],
-    )
+    appropriations = """
+        2017;1:1;-11 214 000;0;
+        2018;1:1;1 000;-5;
+        2019;1 1;1;;
+    """
+    raw = raw_file(tmp_path, "appropriations/a.csv", APPROPRIATION_HEADER, appropriations)
     reasons = _reasons(validate_appropriations(read_appropriations(raw)).quarantine)
     assert reasons == {
         2: "Tilldelat belopp must not be negative, found '-11 214 000'",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write
+from tests.conftest import raw_file
 from tillvaxt.validate.population import read_population, validate_population
 from tillvaxt.validate.surveys import (
     read_profiles,
@@ -21,20 +21,15 @@ POP_HEADER = "År;Kommun;Kön;Bakgrund;Utbildning;Åldersgrupp;Antal"
 
 
 def test_profiles_keep_the_newest_row_and_quarantine_unknown_labels(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "surveys" / "mottagarprofil_2017.csv",
-        [
-            PROFILE_HEADER,
-            "556677-8899;K;Utrikes född;Gymnasial;3;30-44",
-            "5560360793;Kvinna;Svensk bakgrund;;;",
-        ],
-        encoding="cp1252",
-    )
-    write(
-        raw / "surveys" / "mottagarprofil_2018.csv",
-        [PROFILE_HEADER, "5566778899;K;Utrikes född;Eftergymnasial ≥3 år;4;30-44"],
-    )
+    surveys = """
+        556677-8899;K;Utrikes född;Gymnasial;3;30-44
+        5560360793;Kvinna;Svensk bakgrund;;;
+    """
+    raw = raw_file(tmp_path, "surveys/mottagarprofil_2017.csv", PROFILE_HEADER, surveys, "cp1252")
+    surveys = """
+        5566778899;K;Utrikes född;Eftergymnasial ≥3 år;4;30-44
+    """
+    raw = raw_file(tmp_path, "surveys/mottagarprofil_2018.csv", PROFILE_HEADER, surveys)
     v = validate_profiles(read_profiles(raw))
     assert v.rows_read == 3 and v.superseded == 1
     assert v.valid[["org_number", "utbildning", "inkomstklass"]].values.tolist() == [
@@ -47,18 +42,14 @@ def test_profiles_keep_the_newest_row_and_quarantine_unknown_labels(tmp_path: Pa
 
 
 def test_survey_weights_are_read_from_decimal_comma_and_dots_are_refused(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "surveys" / "befolkningsenkat_2018.csv",
-        [
-            SURVEY_HEADER,
-            "1;2018;1380;K;Svensk bakgrund;Gymnasial;2;45-64;S1;35,42;1;",
-            "2;2018;1380;M;;;;;S1;1 204,5;0;1",
-            "3;2018;1380;M;;;;;S1;35.42;0;1",
-            "4;2018;1380;M;;;;;S2;12;2;1",
-            "1;2018;1381;M;;;;;S2;12;0;1",
-        ],
-    )
+    surveys = """
+        1;2018;1380;K;Svensk bakgrund;Gymnasial;2;45-64;S1;35,42;1;
+        2;2018;1380;M;;;;;S1;1 204,5;0;1
+        3;2018;1380;M;;;;;S1;35.42;0;1
+        4;2018;1380;M;;;;;S2;12;2;1
+        1;2018;1381;M;;;;;S2;12;0;1
+    """
+    raw = raw_file(tmp_path, "surveys/befolkningsenkat_2018.csv", SURVEY_HEADER, surveys)
     v = validate_survey(read_survey(raw))
     assert v.valid["weight"].tolist() == [35.42, 1204.5]
     assert v.valid["Ind_GottHalsotillstand"].tolist()[0] is not None
@@ -74,17 +65,13 @@ def test_survey_weights_are_read_from_decimal_comma_and_dots_are_refused(tmp_pat
 
 
 def test_population_counts_and_labels(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "population" / "scb.csv",
-        [
-            POP_HEADER,
-            "2018;1380;K;Utrikes född;Gymnasial;30-44;1 204",
-            "2018;1380;M;;Gymnasial;30-44;17",
-            "2018;1380;M;Svensk;Gymnasial;30-44;17",
-            "2018;1380;M;Svensk bakgrund;Gymnasial;30-44;1,5",
-        ],
-    )
+    population = """
+        2018;1380;K;Utrikes född;Gymnasial;30-44;1 204
+        2018;1380;M;;Gymnasial;30-44;17
+        2018;1380;M;Svensk;Gymnasial;30-44;17
+        2018;1380;M;Svensk bakgrund;Gymnasial;30-44;1,5
+    """
+    raw = raw_file(tmp_path, "population/scb.csv", POP_HEADER, population)
     v = validate_population(read_population(raw))
     assert v.valid["count"].tolist() == [1204, 17]
     assert v.valid["bakgrund"].isna().tolist() == [False, True]
@@ -103,11 +90,11 @@ def test_weight_parser_accepts_swedish_decimals(text: str) -> None:
 
 
 def test_a_value_rule_names_the_files_column(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(
-        raw / "surveys" / "befolkningsenkat_2018.csv",
-        [SURVEY_HEADER, "1;2018;1380;K;;;;;S1;0;1;", "2;2018;1380;M;;;;;S1;12;0;1"],
-    )
+    surveys = """
+        1;2018;1380;K;;;;;S1;0;1;
+        2;2018;1380;M;;;;;S1;12;0;1
+    """
+    raw = raw_file(tmp_path, "surveys/befolkningsenkat_2018.csv", SURVEY_HEADER, surveys)
     v = validate_survey(read_survey(raw))
     assert v.valid["respondent_id"].tolist() == ["2"]
     reason = v.quarantine.iloc[0]["reason"]

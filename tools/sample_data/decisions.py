@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from tools.sample_data.common import NBSP, encode_csv, sv_amount
+from tools.sample_data.contract import DECISION_COLUMNS
 from tools.sample_data.model import Decision, Ledger, spell
 
 PRIORITIES = {
@@ -50,23 +51,6 @@ PRIORITIES = {
 
 
 UNKNOWN_PRIORITY_TEXT = "Hållbar turism"
-
-
-DECISION_COLUMNS = (
-    "Diarienummer",
-    "Beslutsdatum",
-    "Insats",
-    "Organisationsnummer",
-    "Sökande",
-    "Projektnamn",
-    "Beviljat belopp",
-    "Medfinansiering",
-    "Projektstart",
-    "Projektslut",
-    "Prioritering",
-    "Status",
-    "EU-ärende",
-)
 
 
 DECISIONS_OLD = "decisions/beslut_20180110.csv"

@@ -7,20 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from tools.sample_data.common import NBSP, encode_csv, sv_amount
+from tools.sample_data.contract import PAYOUT_COLUMNS
 from tools.sample_data.model import Ledger, Payment
-
-PAYOUT_COLUMNS = (
-    "Verifikationsnummer",
-    "Bokföringsdatum",
-    "Diarienummer",
-    "Organisationsnummer",
-    "Mottagare",
-    "Insats",
-    "Belopp",
-    "Anslag",
-    "Kommun",
-)
-
 
 PAYOUT_FILE_1 = "payouts/utbetalningar_20170101_20170831.csv"
 
