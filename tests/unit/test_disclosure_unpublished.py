@@ -31,12 +31,11 @@ def _cells() -> pd.DataFrame:
     micro = pd.DataFrame(people, columns=["instrument", "kon", "bakgrund", "ore"])
     micro = pd.concat([micro, micro.assign(instrument="Alla")], ignore_index=True)
     rows = []
-    for table, dims in ((TOTAL, []), ("kon", ["kon"]), ("bakgrund", ["bakgrund"])) + (
-        ("kon × bakgrund", ["kon", "bakgrund"]),
-    ):
+    tables = [(TOTAL, []), ("kon", ["kon"]), ("bakgrund", ["bakgrund"])]
+    for table, dims in [*tables, ("kon × bakgrund", ["kon", "bakgrund"])]:
         for key, grp in micro.groupby(["instrument", *dims]):
             key = key if isinstance(key, tuple) else (key,)
-            top = sorted(grp["ore"], reverse=True) + [0, 0]
+            top = [*sorted(grp["ore"], reverse=True), 0, 0]
             rows.append(
                 dict.fromkeys(DIMENSIONS, TOTAL)
                 | dict(zip(["instrument", *dims], key, strict=True))

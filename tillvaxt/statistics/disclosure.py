@@ -128,7 +128,9 @@ def _audit_rows(
 ) -> list[dict]:
     model = _model(cells, reason, rules)
     if unpublished is not None:
+        # An organisation alone in an unpublished cell is not told it is alone there.
         model.unpublished = unpublished
+        model.sole = np.where(unpublished, -1, model.sole)
         sup = sup | unpublished
     result, _ = attack_year(model, sup, exact=exact)
     n = model.n
