@@ -35,9 +35,9 @@ from tillvaxt.statistics.disclosure import (  # noqa: E402
 )
 
 try:
-    from tillvaxt.statistics.design import crosses_to_publish, select_tables
+    from tillvaxt.statistics.design import crosses_to_publish
 except ImportError:  # the code before the table design existed
-    crosses_to_publish = select_tables = None
+    crosses_to_publish = None
 from tillvaxt.statistics.support import support_cells  # noqa: E402
 
 RAW = HERE.parent / "data" / "raw"
@@ -115,8 +115,9 @@ def measure(
         keep = search_design(cells, rules, crosses_to_publish(cells, rules).to_numpy())
         cells = cells[keep]
         t_start = time.perf_counter()
-    elif select_tables is not None and not all_tables:
-        cells = select_tables(cells, rules)
+    elif crosses_to_publish is not None and not all_tables:
+        # The rows of the published tables, at their positions in `all_cells`.
+        cells = cells[crosses_to_publish(cells, rules).to_numpy()]
     t0 = time.perf_counter()
     out, _ = suppress(cells, rules)
     t1 = time.perf_counter()
