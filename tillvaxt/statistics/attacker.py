@@ -105,6 +105,9 @@ class YearModel:
     side: tuple[np.ndarray, np.ndarray]
     frequency: np.ndarray
     sole: np.ndarray
+    # Cells of tables that are not published at all: unknowns to the intruder (a count
+    # may be 0), linked by the same relations, with no protection asked of them here.
+    unpublished: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -114,8 +117,12 @@ class YearModel:
         return self.n if kind == COUNTS else self.v
 
     def down_capacity(self, kind: int) -> np.ndarray:
-        """How far a withheld cell can go down: counts to 1, amounts to 0."""
-        return np.maximum(self.n - 1, 0) if kind == COUNTS else self.v
+        """How far a withheld cell can go down: counts to 1 (an unpublished cell's to 0),
+        amounts to 0."""
+        if kind == AMOUNTS:
+            return self.v
+        floor = np.maximum(self.n - 1, 0)
+        return floor if self.unpublished is None else np.where(self.unpublished, self.n, floor)
 
 
 def build_model(
@@ -441,6 +448,8 @@ class _Component:
     def run(self, exact: bool, singletons: bool) -> None:
         m, kind = self.model, self.kind
         for j, c in enumerate(self.comp):
+            if m.unpublished is not None and m.unpublished[c]:
+                continue
             col = self.points[: self.npts, j]
             up, down = float(col.max()), float(-col.min())
             solved = 0
@@ -459,6 +468,8 @@ class _Component:
                 self._fail(res, c, "outsider", up, down)
         if singletons and self.org_ids:
             for j, c in enumerate(self.comp):
+                if c not in self.out:
+                    continue  # an unpublished cell
                 res = self.out[c][kind]
                 if res.protected:
                     self._singletons(j, c, res)

@@ -39,6 +39,7 @@ __all__ = [
     "FREQUENCY",
     "P_PERCENT",
     "SECONDARY",
+    "UNPUBLISHED",
     "WITHHELD",
     "DisclosureRules",
     "Relation",
@@ -118,9 +119,19 @@ def _audit_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def _audit_rows(
-    cells: pd.DataFrame, sup: np.ndarray, reason: pd.Series, rules: DisclosureRules, exact: bool
+    cells: pd.DataFrame,
+    sup: np.ndarray,
+    reason: pd.Series,
+    rules: DisclosureRules,
+    exact: bool,
+    unpublished: np.ndarray | None = None,
 ) -> list[dict]:
     model = _model(cells, reason, rules)
+    if unpublished is not None:
+        # An organisation alone in an unpublished cell is not told it is alone there.
+        model.unpublished = unpublished
+        model.sole = np.where(unpublished, -1, model.sole)
+        sup = sup | unpublished
     result, _ = attack_year(model, sup, exact=exact)
     n = model.n
     paid = cells["paid_ore"].to_numpy(dtype="float64")
@@ -214,6 +225,9 @@ def withheld_years(protected: pd.DataFrame) -> dict[int, str]:
     return {int(y): str(g["withheld_because"].iat[0]) for y, g in w.groupby("year")}
 
 
+UNPUBLISHED = "unpublished_table"
+
+
 def audit(cells: pd.DataFrame, rules: DisclosureRules, exact: bool = False) -> pd.DataFrame:
     """The independent audit of a finished pattern, all years; one row per cell that needs it.
 
@@ -221,17 +235,29 @@ def audit(cells: pd.DataFrame, rules: DisclosureRules, exact: bool = False) -> p
     which cells are sensitive (a sensitive cell left published fails), and for every
     suppressed cell the interval an intruder (the outsider, and each organisation alone
     in a withheld cell) can work out from everything published.
+
+    With a boolean column `unpublished_table`, `cells` may also hold the cells of the
+    tables the design does not publish: they are unknowns to the intruder (a count may
+    be 0), linked to the published cells by the same relations. Without them, a
+    relation through an unpublished margin is lost, and with it what the intruder can
+    subtract (an instrument's unpublished margin is `Alla`'s minus the others').
     """
     frames = []
     for _, grp in cells.groupby("year", sort=True):
         local = grp.reset_index(drop=True)
         reason = primary_suppression(local, rules)
         sup = grp["suppressed"].to_numpy(dtype=bool)
-        if sup.all() or (sup | (local["recipients"] == 0).to_numpy()).all():
+        hidden = (
+            grp[UNPUBLISHED].to_numpy(dtype=bool)
+            if UNPUBLISHED in grp.columns
+            else np.zeros(len(grp), dtype=bool)
+        )
+        shown = ~(sup | hidden | (local["recipients"] == 0).to_numpy())
+        if not shown.any():
             rows = []  # nothing published: nothing to work out
         else:
-            rows = _audit_rows(local, sup, reason, rules, exact)
-        leaked = np.flatnonzero((reason != "").to_numpy() & ~sup)
+            rows = _audit_rows(local, sup, reason, rules, exact, hidden if hidden.any() else None)
+        leaked = np.flatnonzero((reason != "").to_numpy() & ~sup & ~hidden)
         rows += [
             {
                 "position": int(c),
