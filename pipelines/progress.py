@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 STARTED, FINISHED = "STEP_START", ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED")
+RETRY = "STEP_UP_FOR_RETRY"  # a transient fault: the step will run again after its delay
 VERB = {"STEP_SUCCESS": "done", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped"}
 
 
@@ -90,6 +91,13 @@ class RunProgress:
                     file=self.out,
                     flush=True,
                 )
+        elif kind == RETRY:
+            self.running.pop(step, None)
+            line = f"tillvaxt: {step} failed on a transient fault; retrying"
+            if self._bar is None:
+                print(line, file=self.out, flush=True)
+            else:
+                self._bar.console.print(line)
         else:
             return
         if self._bar is not None:

@@ -4,7 +4,6 @@ of what can never succeed, and none of Dagster's banners."""
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -83,7 +82,6 @@ def test_a_bare_dagster_home_runs_without_banners(small_raw: Path, tmp_path: Pat
 def test_a_warehouse_that_cannot_be_opened_fails_at_once_in_one_sentence(
     small_raw: Path, tmp_path: Path
 ) -> None:
-    started = time.monotonic()
     proc = _cli(
         small_raw,
         tmp_path / "out",
@@ -92,7 +90,7 @@ def test_a_warehouse_that_cannot_be_opened_fails_at_once_in_one_sentence(
     assert proc.returncode == 2
     assert "unable to open database file" in proc.stderr
     _no_noise(proc)
-    assert time.monotonic() - started < 60  # not retried for minutes (the old 150 s)
+    assert "retrying" not in proc.stdout  # a configuration error is not retried (the old 150 s)
 
 
 @pytest.mark.postgres

@@ -81,3 +81,22 @@ def test_the_bar_is_only_for_a_terminal_outside_ci() -> None:
     assert live_display(Tty(), ci=False)
     assert not live_display(Tty(), ci=True)
     assert not live_display(io.StringIO(), ci=False)
+
+
+def test_a_retried_step_says_so_and_counts_once_when_it_finishes() -> None:
+    out, clock = io.StringIO(), Clock()
+    progress = RunProgress(1, out, live=False, clock=clock)
+    with progress:
+        for later, kind in [
+            (0.0, "STEP_START"),
+            (1.0, "STEP_UP_FOR_RETRY"),
+            (10.0, "STEP_RESTARTED"),
+            (0.0, "STEP_START"),
+            (2.0, "STEP_SUCCESS"),
+        ]:
+            clock.now += later
+            progress(_event(kind, "publish"))
+    assert out.getvalue().splitlines() == [
+        "tillvaxt: publish failed on a transient fault; retrying",
+        "tillvaxt: [ 1/1] publish done in 2.0 s (13.0 s elapsed)",
+    ]
