@@ -21,7 +21,7 @@ from dagster import (
     multi_asset,
 )
 
-from tillvaxt.statistics.design import select_tables
+from tillvaxt.statistics.design import crosses_to_publish
 from tillvaxt.statistics.disclosure import DEFAULT_TIME_LIMIT, DisclosureRules
 from tillvaxt.statistics.guard import guarded_public, guarded_survey, protected_support
 from tillvaxt.statistics.support import support_cells as true_cells
@@ -90,9 +90,10 @@ def support_cells(
         context.log.warning(f"disclosure: {exc}; using the defaults")
         rules = DisclosureRules()
     result = protected_support(
-        lambda: select_tables(true_cells(payouts, profiles, population), rules),
+        lambda: true_cells(payouts, profiles, population),
         rules,
         sorted({int(y) for y in payouts["year"].dropna()}) if "year" in payouts else [],
+        design=lambda cells: crosses_to_publish(cells, rules),
     )
     cells = result.frame
     counts = cells["suppression_reason"].replace("", "published").value_counts().to_dict()

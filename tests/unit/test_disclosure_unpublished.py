@@ -71,3 +71,31 @@ def test_an_unpublished_margin_that_can_be_subtracted_is_part_of_the_audit() -> 
     assert row["paid_low_ore"] == row["paid_high_ore"] == 1477 * ORE
     # No row is asked of the unpublished cells themselves.
     assert not set(linked.index) & set(cells.index[unpublished])
+
+
+def _unpublished(cells: pd.DataFrame) -> pd.Series:
+    cross = cells["table"] == "kon × bakgrund"
+    return ((cells["instrument"] == "B") & (cells["table"] == "kon")) | (
+        cross & (cells["instrument"] != "B")
+    )
+
+
+def test_the_gate_audits_with_the_unpublished_tables_linked(monkeypatch) -> None:
+    """The pipeline's guard withholds the year whose pattern leaks through an unpublished
+    margin: its audit sees the unpublished cells, not only the published ones."""
+    from tillvaxt.statistics import guard
+
+    cells = _cells().assign(suppression_reason="", withheld_because="")
+    # The hand-made pattern above, as if the optimiser had chosen it.
+    monkeypatch.setattr(guard, "suppress", lambda published, rules: (published.copy(), None))
+    result = guard.protected_support(
+        lambda: cells, DisclosureRules(), [2020], design=lambda c: ~_unpublished(c)
+    )
+    assert set(result.withheld) == {2020}
+    assert "failed the independent audit" in result.withheld[2020]
+    assert result.frame["suppressed"].all()
+    assert len(result.frame) == int((~_unpublished(cells)).sum())  # only published tables
+    # Handed only the published tables (the gate before), the same pattern passed.
+    alone = cells[~_unpublished(cells)].reset_index(drop=True)
+    before = guard.protected_support(lambda: alone, DisclosureRules(), [2020])
+    assert before.withheld == {} and before.under_protected == 0

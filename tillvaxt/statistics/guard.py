@@ -20,6 +20,7 @@ import pandas as pd
 from tillvaxt.rules.findings import empty_findings, findings
 from tillvaxt.rules.withheld import statistics_withheld
 from tillvaxt.statistics.disclosure import (
+    UNPUBLISHED,
     WITHHELD,
     DisclosureRules,
     audit,
@@ -87,25 +88,57 @@ def _empty_cells() -> pd.DataFrame:
     )
 
 
+def _linked_audit(published: pd.DataFrame, hidden: pd.DataFrame, rules: DisclosureRules):
+    """The audit of one year's published cells with its unpublished cells linked in.
+
+    An unpublished table is not unknown to an intruder: its margins follow from the
+    published ones (an instrument's margin is `Alla`'s minus the other instruments'),
+    and a withheld cell through them. So the unpublished cells enter the audit as
+    unknowns tied by the same relations; only the published cells' rows are kept.
+    """
+    if hidden.empty:
+        return audit(published, rules)
+    full = pd.concat(
+        [
+            published.assign(**{UNPUBLISHED: False}),
+            hidden.assign(suppressed=True, **{UNPUBLISHED: True}),
+        ],
+        ignore_index=True,
+    )
+    result = audit(full, rules)
+    result = result[result.index < len(published)]
+    result.index = published.index[result.index.to_numpy(dtype=int)]
+    return result
+
+
 def protected_support(
-    build_cells, rules: DisclosureRules, years: list[int] | None = None
+    build_cells,
+    rules: DisclosureRules,
+    years: list[int] | None = None,
+    design=None,
 ) -> Guarded:
     """Cells after disclosure control, audited; nothing raises.
 
-    `build_cells()` makes the true cells (support cells, table design). A year whose
-    pattern fails the independent audit (the outsider or any singleton) is withheld
-    whole: a failing pattern is never published.
+    `build_cells()` makes the true cells; `design(cells)`, when given, says per cell
+    whether its table is published (without it every cell is). A year whose pattern
+    fails the independent audit (the outsider or any singleton, with the year's
+    unpublished tables linked in) is withheld whole: a failing pattern is never published.
     """
     start = time.monotonic()
     cells = None
     try:
-        cells = build_cells()
+        every = build_cells()
+        keep = design(every) if design is not None else pd.Series(True, index=every.index)
+        cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+        unpublished = every[~keep.to_numpy(dtype=bool)]
         protected, _ = suppress(cells, rules)
         results, bad_years = [], set()
         for year in sorted(protected["year"].unique()):
             mine = protected["year"] == year
             try:
-                result = audit(protected[mine], rules)
+                result = _linked_audit(
+                    protected[mine], unpublished[unpublished["year"] == year], rules
+                )
             except Exception as exc:
                 result = None
                 why = f"the independent audit could not run ({_why(exc)})"
