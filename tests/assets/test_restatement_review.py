@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 from dagster import DagsterInstance
 
@@ -69,6 +70,7 @@ def _utv_2017_disbursed(out: Path) -> object:
     return grant.get("amountDisbursed")
 
 
+@pytest.mark.heavy  # four whole runs and a certification
 def test_a_reviewed_restatement_passes_and_a_new_one_fails_again(
     small_raw: Path, tmp_path: Path, capsys
 ) -> None:

@@ -13,6 +13,8 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from tests.generated import oracle
 from tests.generated.harness import check_outputs, run_pipeline
 from tests.generated.treegen import CONTRACT, CURRENT, draw, pnr_spelled, write
@@ -116,6 +118,7 @@ def test_marker_draws_cover_the_contract(tmp_path: Path) -> None:
     assert not missing, f"the marker run never draws: {missing} (seen: {dict(seen)})"
 
 
+@pytest.mark.generated  # a whole run and a check per spoiled output: with the long run
 def test_the_checks_catch_a_wrong_output(tmp_path: Path) -> None:
     """One real run, then each published output is spoiled in one way the checks must see."""
     seed = next(
