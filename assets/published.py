@@ -9,6 +9,7 @@ raw → validated → reconciled → published and the UI shows each one's metad
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 from dagster import (
@@ -118,6 +119,22 @@ _SPECS = [
 ]
 
 
+def _table_metadata(
+    t: str, published: pd.DataFrame, source: pd.DataFrame, processed: Path
+) -> dict[str, object]:
+    """A published table's asset metadata, made while the publisher holds the frame
+    (it releases it once written; the run directory is added after the commit)."""
+    return {
+        "rows": len(published),
+        "csv": MetadataValue.path(str(processed / f"{t}.csv")),
+        "warehouse_table": t,
+        "run_directory": None,  # known after the commit; the key keeps its place
+        "preview": preview(source),
+        **({"paid_by_year": paid_by_year(published, "paid_sek")} if t in PAID_BY_YEAR else {}),
+        **published_table_metadata(published, source, AssetKey(t)),
+    }
+
+
 @multi_asset(
     name="publish",
     specs=_SPECS,
@@ -149,6 +166,7 @@ def publish(
                 warehouse.engine,
                 processed,
                 new_run_name(context.run_id),
+                describe=lambda t, published: _table_metadata(t, published, frames[t], processed),
                 reports=lambda conn, run_dir: write_reports(
                     conn,
                     run_dir,
@@ -169,23 +187,8 @@ def publish(
         ) from exc
     context.log.info(f"published run directory runs/{pub.run} ({len(pub.files)} files)")
     for t in PUBLISHED_TABLES:
-        published = pub.tables[t]
-        yield MaterializeResult(
-            asset_key=_key(t),
-            metadata={
-                "rows": len(published),
-                "csv": MetadataValue.path(str(processed / f"{t}.csv")),
-                "warehouse_table": t,
-                "run_directory": pub.run,
-                "preview": preview(frames[t]),
-                **(
-                    {"paid_by_year": paid_by_year(published, "paid_sek")}
-                    if t in PAID_BY_YEAR
-                    else {}
-                ),
-                **published_table_metadata(published, frames[t], AssetKey(t)),
-            },
-        )
+        metadata = pub.described[t]
+        yield MaterializeResult(asset_key=_key(t), metadata={**metadata, "run_directory": pub.run})
     table = pub.restatements
     unreviewed = table[table["reviewed_by"].isna()] if len(table) else table
     shown = table.head(50).to_markdown(index=False) if len(table) else "_(none)_"

@@ -50,12 +50,16 @@ PUBLICATIONS = sa.Table(
 # Reports callback: (connection inside the publication transaction, the run
 # directory) -> metadata per report, written into that directory.
 Reports = Callable[[sa.Connection, Path], dict[str, dict]]
+# Describe callback: (table name, the frame as published) -> what to keep of it (the
+# asset metadata), so the frame itself can be released as soon as it is written.
+Describe = Callable[[str, pd.DataFrame], dict]
 
 
 @dataclass
 class Publication:
     run: str
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    described: dict[str, dict] = field(default_factory=dict)
     restatements: pd.DataFrame | None = None
     certified_years: list[int] = field(default_factory=list)
     reports: dict[str, dict] = field(default_factory=dict)
@@ -156,11 +160,14 @@ def publish_run(
     processed_dir: Path,
     run: str,
     reports: Reports | None = None,
+    describe: Describe | None = None,
 ) -> Publication:
     """Publish every table and report of a run as one (see the module docstring).
 
     Masks and converts money (`to_published`), holds certified years (`hold`), and
-    returns what was published. If anything fails before the commit, the warehouse
+    returns what was published: each published frame in `tables`, or, with `describe`,
+    only what it makes of each frame in `described` (the frames are then released
+    once written, before the reports read the publication back). If anything fails before the commit, the warehouse
     and every file are as they were and the run directory is removed.
     """
     processed = Path(processed_dir)
@@ -179,7 +186,11 @@ def publish_run(
                 published = hold(conn, name, conform_frame(name, to_published(frame)))
                 write_table(conn, name, published)
                 write_csv(published, staged / f"{name}.csv")
-                out.tables[name] = published
+                if describe is None:
+                    out.tables[name] = published
+                else:
+                    out.described[name] = describe(name, published)
+                del published
                 checkpoint(f"table {name}")
             out.restatements = read_restatements(conn)
             write_csv(out.restatements, staged / "restatements.csv")

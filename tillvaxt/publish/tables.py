@@ -13,6 +13,31 @@ __all__ = ["DESCRIPTIONS", "ORE_SUFFIX", "SEK_SUFFIX", "to_published", "with_ore
 # One sentence per published table (declared in `tillvaxt.publish.schema`).
 DESCRIPTIONS = table_descriptions()
 
+ORG_COLUMNS = ("org_number", "recipient_org_number", "applicant_org_number")
+# `scrub` changes nothing in a text without six consecutive ASCII digits.
+_SIX_DIGITS = "[0-9]{6}"
+
+
+def _displayed(numbers: pd.Series) -> pd.Series:
+    """`display` of every organisation number, decided once per distinct number."""
+    shown = {n: display(str(n)) for n in numbers.dropna().unique()}
+    return numbers.map(lambda v: None if pd.isna(v) else shown[v])
+
+
+def _scrubbed(texts: pd.Series) -> pd.Series:
+    """`scrub` of every text, run only on the texts that could hold a number to mask.
+
+    One vectorised search finds them (a few among hundreds of thousands of finding
+    messages); the others are kept as they are.
+    """
+    if not isinstance(texts.dtype, pd.StringDtype):
+        return texts.map(lambda v: scrub(v) if isinstance(v, str) else v)
+    suspect = texts.str.contains(_SIX_DIGITS, regex=True, na=False)
+    out = texts.copy()
+    if suspect.any():
+        out[suspect] = texts[suspect].map(scrub)
+    return out
+
 
 def to_published(frame: pd.DataFrame) -> pd.DataFrame:
     """Money columns `x_ore` become exact `x_sek` (Decimal); organisation numbers are masked.
@@ -31,11 +56,11 @@ def to_published(frame: pd.DataFrame) -> pd.DataFrame:
                 .astype(object)
             )
             renames[col] = new
-        elif col in ("org_number", "recipient_org_number", "applicant_org_number"):
-            out[col] = frame[col].map(lambda v: None if pd.isna(v) else display(str(v)))
+        elif col in ORG_COLUMNS:
+            out[col] = _displayed(frame[col])
         elif pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object:
             # Free text (messages, reasons, ids as typed) may quote a personal number.
-            out[col] = frame[col].map(lambda v: scrub(v) if isinstance(v, str) else v)
+            out[col] = _scrubbed(frame[col])
     return out.rename(columns=renames)
 
 

@@ -9,20 +9,33 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from functools import cache
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display; must precede pyplot
-
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tillvaxt.instruments import REPORT_ORDER, instrument_name
 from tillvaxt.report.tables import label
 
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["svg.hashsalt"] = "tillvaxt"  # stable ids, so the same data gives the same SVG
+
+@cache
+def _pyplot():
+    """matplotlib's pyplot, imported and set up on the first chart, not when the
+    definitions load (about a second that a run without charts, the UI and an
+    unchanged rerun need not pay)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display; must precede pyplot
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "tillvaxt"  # stable ids: the same data, the same SVG
+    return plt
+
+
+def _formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(_grouped)
 
 
 USAGE_CHART = "Utbetalt per insats och år (kr)"
@@ -38,7 +51,7 @@ def _grouped(value: float, _pos: object = None) -> str:
 def _svg(fig) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     text = buf.getvalue()
     return text[text.index("<svg") :]
 
@@ -52,7 +65,7 @@ def paid_per_instrument_svg(usage: pd.DataFrame, appropriation: str = "1:1") -> 
     cols = sorted(
         table.columns, key=lambda c: (REPORT_ORDER.index(c) if c in REPORT_ORDER else 99, c)
     )
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = _pyplot().subplots(figsize=(8, 3.2))
     years = list(table.index)
     width = 0.8 / max(len(cols), 1)
     for i, code in enumerate(cols):
@@ -60,7 +73,7 @@ def paid_per_instrument_svg(usage: pd.DataFrame, appropriation: str = "1:1") -> 
         ax.bar(xs, [float(v) for v in table[code]], width, label=instrument_name(code))
     ax.set_xticks([j + width * (len(cols) - 1) / 2 for j in range(len(years))])
     ax.set_xticklabels([str(y) for y in years])
-    ax.yaxis.set_major_formatter(FuncFormatter(_grouped))
+    ax.yaxis.set_major_formatter(_formatter())
     ax.set_ylabel("Utbetalt (kr)")
     ax.set_title(f"Utbetalt per insats och år, anslag {appropriation}")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
@@ -109,12 +122,14 @@ def group_svg(group: pd.DataFrame, year: int, value: str, title: str) -> str | N
         ", ".join(label(x) for x in (k, b) if x != "Totalt")
         for k, b in zip(g["kon"], g["bakgrund"], strict=True)
     ]
-    fig, ax = plt.subplots(figsize=(8, 0.32 * len(g) + 1.0))
+    fig, ax = _pyplot().subplots(figsize=(8, 0.32 * len(g) + 1.0))
     ax.barh(labels, [float(v) for v in g[value]])
     if value == "representation_ratio":
         ax.axvline(1.0, color="black", linewidth=0.8)
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.xaxis.set_major_formatter(FuncFormatter(_grouped))
+    ax.xaxis.set_major_formatter(_formatter())
     ax.set_title(title)
     ax.invert_yaxis()
     ax.spines[["top", "right"]].set_visible(False)

@@ -188,12 +188,10 @@ def year_rows(frame: pd.DataFrame, year: int, columns: list[str] | None) -> pd.D
     return out.reset_index(drop=True)
 
 
-def is_suppressed(row: pd.Series, column: str) -> bool:
-    """A numeric cell of a suppressed row that has no value: shown as `..`."""
-    flag = row.get("suppressed")
+def is_suppressed(flag: object, value: object) -> bool:
+    """A numeric cell (`value`) of a suppressed row (`flag`) that has no value: shown as `..`."""
     if flag is None or pd.isna(flag) or not bool(flag):
         return False
-    value = row.get(column)
     return value is None or bool(pd.isna(value))
 
 

@@ -175,10 +175,13 @@ def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
     for j, col in enumerate(shown):
         ws.write(0, j, layout.HEADINGS.get(col, col), f["head"])
         ws.set_column(j, j, 14 if col in numeric else _text_width(frame[col], col))
-    for i, (_, row) in enumerate(frame.iterrows(), start=1):
+    # Column by column as Python values (iterrows built a Series per row).
+    values = [frame[col].tolist() for col in shown]
+    flags = frame["suppressed"].tolist() if "suppressed" in frame else [None] * len(frame)
+    for i, flag in enumerate(flags, start=1):
         for j, col in enumerate(shown):
-            value = row[col]
-            if col in numeric and layout.is_suppressed(row, col):
+            value = values[j][i - 1]
+            if col in numeric and layout.is_suppressed(flag, value):
                 ws.write_string(i, j, layout.SUPPRESSED, f["supp"])
             elif col in numeric:
                 number = _number(value)

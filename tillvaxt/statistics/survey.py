@@ -34,8 +34,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import beta
-from scipy.stats import t as student
+
+# The quantile functions scipy.stats.beta.ppf and t.ppf call, without importing
+# scipy.stats (about 1 s at start-up); scipy.special comes with scipy.optimize anyway.
+from scipy.special import betaincinv, stdtrit
 
 from tillvaxt.groups import DIMENSIONS, MISSING, TOTAL
 from tillvaxt.orgnr import scrub
@@ -94,10 +96,10 @@ def domain_df(stratum: np.ndarray, domain: np.ndarray) -> int:
 def korn_graubard(p: float, n: int, df: int, level: float = 0.95) -> tuple[float, float]:
     """Korn–Graubard interval for an estimate of 0 or 1 (no variance to build on)."""
     alpha = 1 - level
-    n_eff = n * (student.ppf(alpha / 2, n - 1) / student.ppf(alpha / 2, max(df, 1))) ** 2
+    n_eff = n * (stdtrit(n - 1, alpha / 2) / stdtrit(max(df, 1), alpha / 2)) ** 2
     if p <= 0.0:
-        return 0.0, float(beta.ppf(1 - alpha / 2, 1, n_eff))
-    return float(beta.ppf(alpha / 2, n_eff, 1)), 1.0
+        return 0.0, float(betaincinv(1, n_eff, 1 - alpha / 2))
+    return float(betaincinv(n_eff, 1, alpha / 2)), 1.0
 
 
 def lonely_strata(survey: pd.DataFrame) -> list[str]:
@@ -122,7 +124,7 @@ def logit_interval(p: float, se: float, df: int, level: float = 0.95) -> tuple[f
     """The interval on the logit scale, back-transformed: always within [0, 1]."""
     if p <= 0.0 or p >= 1.0:
         return p, p
-    q = float(student.ppf(1 - (1 - level) / 2, df=df))
+    q = float(stdtrit(df, 1 - (1 - level) / 2))
     centre = math.log(p / (1 - p))
     half = q * se / (p * (1 - p))
     return 1 / (1 + math.exp(-(centre - half))), 1 / (1 + math.exp(-(centre + half)))

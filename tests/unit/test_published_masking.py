@@ -1,0 +1,64 @@
+"""`to_published` masks exactly as scrubbing and displaying every value one by one would."""
+
+from decimal import Decimal
+
+import pandas as pd
+from pandas.testing import assert_frame_equal
+
+from tillvaxt.masking import display, scrub
+from tillvaxt.publish.tables import to_published
+
+PERSON = "8001011234"  # third digit 0: a personal identity number
+COMPANY = "5566778899"
+
+
+def _one_by_one(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reference: every text scrubbed and every number displayed, value by value."""
+    out = frame.copy()
+    for col in frame.columns:
+        if col.endswith("_ore"):
+            out[col] = (
+                frame[col]
+                .map(
+                    lambda v: (
+                        None if pd.isna(v) else (Decimal(int(v)) / 100).quantize(Decimal("0.01"))
+                    )
+                )
+                .astype(object)
+            )
+        elif col == "org_number":
+            out[col] = frame[col].map(lambda v: None if pd.isna(v) else display(str(v)))
+        elif pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object:
+            out[col] = frame[col].map(lambda v: scrub(v) if isinstance(v, str) else v)
+    return out.rename(columns={c: c[:-4] + "_sek" for c in frame.columns if c.endswith("_ore")})
+
+
+def test_to_published_equals_value_by_value_masking() -> None:
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "message": pd.Series(
+                [
+                    f"betalning {i} till {PERSON if i % 7 == 0 else COMPANY}" if i % 5 else None
+                    for i in range(n)
+                ],
+                dtype="str",
+            ),
+            "note": pd.Series(
+                [f"{PERSON[:6]}-{PERSON[6:]}" if i % 11 == 0 else i for i in range(n)], dtype=object
+            ),
+            "org_number": pd.Series(
+                [None if i % 13 == 0 else (PERSON if i % 2 else COMPANY) for i in range(n)],
+                dtype="str",
+            ),
+            "paid_ore": pd.array(
+                [None if i % 17 == 0 else i * 12345 - 7 for i in range(n)], "Int64"
+            ),
+        }
+    )
+    got = to_published(frame)
+    assert_frame_equal(got, _one_by_one(frame))
+    assert not got["message"].str.contains(PERSON, na=False).any()
+    assert got["message"].str.contains("PNR-", na=False).sum() == sum(
+        1 for i in range(n) if i % 5 and i % 7 == 0
+    )
