@@ -101,11 +101,44 @@ class RunScopedIOManager(IOManager):
     directory.
     """
 
-    def __init__(self, root: Path, run_id: str, in_memory: bool) -> None:
+    def __init__(
+        self,
+        root: Path,
+        run_id: str,
+        in_memory: bool,
+        consumers: dict[tuple[str, str], set[str]] | None = None,
+        failed_steps=None,
+    ) -> None:
         self.root = root
         self.run_id = run_id
         self.in_memory = in_memory
         self.held: dict[tuple[str, ...], object] = {}
+        # Which steps of the run read each (step, output); once all of them have
+        # succeeded the output is let go, so a large run does not hold every frame.
+        self.consumers = consumers or {}
+        self.failed_steps = failed_steps or (lambda: set())
+        self.stored: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.finished: list[str] = []  # steps that stored outputs, not yet known to succeed
+        self.current: str | None = None
+
+    def _step(self, step_key: str | None) -> None:
+        """Called on every read and write: when a new step begins, the ones before it are
+        over; the outputs whose readers all succeeded are released (a failed step's
+        inputs stay, for its re-execution)."""
+        if step_key == self.current:
+            return
+        self.current = step_key
+        if not self.finished:
+            return
+        failed = self.failed_steps()
+        for step in self.finished:
+            if step in failed:
+                continue
+            for handle, readers in self.consumers.items():
+                readers.discard(step)
+                if not readers and handle in self.stored:
+                    self.held.pop(self.stored.pop(handle), None)
+        self.finished = [s for s in self.finished if s in failed]
 
     @property
     def base(self) -> Path:
@@ -116,11 +149,19 @@ class RunScopedIOManager(IOManager):
             return
         key = _output_key(context)
         if self.in_memory:
+            self._step(context.step_key)
             self.held[key] = obj
+            handle = (context.step_key, context.name)
+            if self.consumers.get(handle):
+                self.stored[handle] = key
+            if context.step_key not in self.finished:
+                self.finished.append(context.step_key)
         else:
             _write_private(self.base, key, obj)
 
     def load_input(self, context: InputContext) -> object:
+        if self.in_memory:
+            self._step(context.step_context.step.key)
         key = _output_key(context)
         upstream = context.upstream_output
         source = (upstream.run_id if upstream is not None else None) or self.run_id
@@ -145,6 +186,23 @@ class RunScopedIOManager(IOManager):
         for key, obj in self.held.items():
             _write_private(self.base, key, obj)
         self.held.clear()
+
+
+def _consumers(instance: DagsterInstance, run) -> dict[tuple[str, str], set[str]]:
+    """(step, output) -> the steps of the run's plan that read it."""
+    snapshot_id = getattr(run, "execution_plan_snapshot_id", None)
+    plan = instance.get_execution_plan_snapshot(snapshot_id) if snapshot_id else None
+    readers: dict[tuple[str, str], set[str]] = {}
+    for step in plan.steps if plan is not None else []:
+        for step_input in step.inputs:
+            for handle in step_input.upstream_output_handles:
+                readers.setdefault((handle.step_key, handle.output_name), set()).add(step.key)
+    return readers
+
+
+def _failed_steps(instance: DagsterInstance, run_id: str) -> set[str]:
+    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_FAILURE)
+    return {r.event_log_entry.step_key for r in records.records}
 
 
 def run_failed(instance: DagsterInstance, run_id: str) -> bool:
@@ -198,7 +256,14 @@ def run_scoped_io_manager(init_context: InitResourceContext) -> Iterator[IOManag
     if not multiprocess:
         remove_stale(root)
     _private_dir(root / STEP_OUTPUTS)
-    manager = RunScopedIOManager(root, init_context.run_id, in_memory=not multiprocess)
+    instance = init_context.instance
+    manager = RunScopedIOManager(
+        root,
+        init_context.run_id,
+        in_memory=not multiprocess,
+        consumers=_consumers(instance, run) if run is not None and not multiprocess else None,
+        failed_steps=lambda: _failed_steps(instance, init_context.run_id),
+    )
     try:
         yield manager
     except BaseException:  # interrupted (or torn down by an error): keep what was computed

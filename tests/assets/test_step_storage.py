@@ -137,3 +137,56 @@ def test_outputs_of_runs_older_than_the_limit_are_removed(tmp_path: Path) -> Non
     os.utime(old, (now - 8 * 86400, now - 8 * 86400))
     assert remove_stale(root, keep_days=7, now=now) == ["old-run"]
     assert not old.exists() and new.exists()
+
+
+def _out(step: str):
+    from types import SimpleNamespace
+
+    from dagster import AssetKey
+
+    return SimpleNamespace(
+        step_key=step, name="result", has_asset_key=True, asset_key=AssetKey(step)
+    )
+
+
+def _in(step: str, upstream: str, run_id: str):
+    from types import SimpleNamespace
+
+    from dagster import AssetKey
+
+    return SimpleNamespace(
+        step_context=SimpleNamespace(step=SimpleNamespace(key=step)),
+        upstream_output=SimpleNamespace(run_id=run_id),
+        has_asset_key=True,
+        asset_key=AssetKey(upstream),
+    )
+
+
+def test_an_output_is_let_go_once_every_reader_succeeded_and_kept_for_a_failed_one(
+    tmp_path: Path,
+) -> None:
+    """a is read by b and c, b by c: a goes once c is over; b's input stays while b failed."""
+    from pipelines.step_storage import RunScopedIOManager
+
+    failed: set[str] = set()
+    readers = {("a", "result"): {"b", "c"}, ("b", "result"): {"c"}}
+    m = RunScopedIOManager(tmp_path, "run", True, readers, failed_steps=lambda: failed)
+    frame = pd.DataFrame({"x": [1, 2]})
+    m.handle_output(_out("a"), frame)
+    assert m.load_input(_in("b", "a", "run"))["x"].tolist() == [1, 2]
+    m.handle_output(_out("b"), frame)
+    assert set(m.held) == {("a", "__all__.pkl"), ("b", "__all__.pkl")}  # c has not read a yet
+    m.load_input(_in("c", "a", "run"))
+    m.load_input(_in("c", "b", "run"))
+    m.handle_output(_out("c"), frame)  # nobody reads c; a and b wait for c to be over
+    m._step("next")
+    assert set(m.held) == {("c", "__all__.pkl")}
+
+    failed.add("b")  # the same, but b fails after storing its output: a stays for b's rerun
+    readers = {("a", "result"): {"b"}}
+    m = RunScopedIOManager(tmp_path, "run2", True, readers, failed_steps=lambda: failed)
+    m.handle_output(_out("a"), frame)
+    m.load_input(_in("b", "a", "run2"))
+    m.handle_output(_out("b"), frame)
+    m._step("next")
+    assert ("a", "__all__.pkl") in m.held
