@@ -4,7 +4,7 @@
 
 Generates N payouts and N/10 decisions in the raw-spec shape (benchmarks/generate.py),
 runs the Dagster job in this process with the in-process executor (as the CLI does,
-intermediate frames pickled by Dagster's default IO manager), then the reference on
+intermediate frames handed over in memory by the run-scoped IO manager), then the reference on
 the same files in the same process (benchmarks/reference.py), checks that both give
 the same appropriation chain, and times a sensor tick on the unchanged tree (what a
 rerun with unchanged inputs costs: the sensor sees no change and starts no run).
@@ -158,7 +158,7 @@ def main() -> int:
     parser.add_argument(
         "--in-memory",
         action="store_true",
-        help="keep intermediate frames in memory instead of Dagster's pickling IO manager",
+        help="use Dagster's mem_io_manager instead of the pipeline's own run-scoped one",
     )
     args = parser.parse_args()
 
@@ -208,7 +208,7 @@ def main() -> int:
 
     summary = {
         "payouts": args.payouts,
-        "io_manager": "memory" if args.in_memory else "filesystem (pickle)",
+        "io_manager": "dagster mem_io_manager" if args.in_memory else "run-scoped (memory)",
         "pipeline_s": round(pipeline_s, 2),
         "duckdb_s": round(duckdb_s, 2),
         "ratio": round(pipeline_s / duckdb_s, 2),
