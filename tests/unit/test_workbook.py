@@ -330,3 +330,18 @@ def test_a_year_beyond_one_sheet_continues_on_the_next(tmp_path: Path, monkeypat
     mine = tables["usage_vouchers"][tables["usage_vouchers"]["year"] == 2017]
     assert sorted(shown) == sorted(mine["voucher_id"])  # every voucher, none lost
     assert all(ws["A2"].value == "Insats" for ws in parts)
+
+
+def test_rows_without_a_year_belong_to_no_years_report() -> None:
+    """A quarantined line whose date could not be read has no year: it must not stop the
+    reports (it did: `astype("int64")` on a missing year) nor land in a year's tables."""
+    from tillvaxt.report.tables import split_years
+
+    quarantine = pd.DataFrame(
+        {"year": pd.array([2017, None, 2018, 2017], dtype="Int64"), "line": [1, 2, 3, 4]}
+    )
+    per_year = split_years({"quarantine": quarantine, "no_year": pd.DataFrame({"x": [1]})})
+    assert sorted(per_year) == [2017, 2018]
+    assert per_year[2017]["quarantine"]["line"].tolist() == [1, 4]
+    assert per_year[2018]["quarantine"]["line"].tolist() == [3]
+    assert all("no_year" not in tables for tables in per_year.values())

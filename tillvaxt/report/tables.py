@@ -211,14 +211,16 @@ def split_years(frames: Mapping[str, pd.DataFrame]) -> dict[int, dict[str, pd.Da
 
     The reports of a run ask for the same year's rows of the same tables several times
     (workbook, HTML page, Word draft); a table with a million rows (the vouchers) is then
-    grouped once, not filtered once per year and document.
+    grouped once, not filtered once per year and document. A row without a year (a
+    quarantined line whose date could not be read) belongs to no year's report.
     """
     out: dict[int, dict[str, pd.DataFrame]] = {}
     for name, frame in frames.items():
         if "year" not in frame.columns:
             continue
-        years = frame["year"].astype("int64")
-        for year, rows in frame.groupby(years, sort=True):
+        dated = frame[frame["year"].notna()]
+        years = dated["year"].astype("int64")
+        for year, rows in dated.groupby(years, sort=True):
             out.setdefault(int(year), {})[name] = rows
     return out
 
