@@ -81,3 +81,14 @@ def test_a_missing_or_changed_voucher_is_a_difference() -> None:
     assert gone == {"year": 2018, "instrument": "UTV", "vouchers_ore": 0, "usage_ore": -5_000_00}
     [changed] = usage_differences(off, usage).to_dict("records")
     assert (changed["vouchers_ore"], changed["usage_ore"]) == (50_000_51, 50_000_50)
+
+
+def test_no_payout_at_all_is_no_difference() -> None:
+    """Found by generated trees with 0 payouts: the empty frames' Arrow string keys could
+    not be merged, and the step failed (ArrowInvalid)."""
+    p = payouts().iloc[0:0].astype({"instrument": "str", "voucher_id": "str"})
+    v = usage_vouchers(p, APPROPRIATIONS)
+    usage = appropriation_usage(p, APPROPRIATIONS)
+    differences = usage_differences(v, usage)
+    assert differences.empty
+    assert list(differences.columns) == ["year", "instrument", "vouchers_ore", "usage_ore"]

@@ -63,11 +63,24 @@ def usage_differences(vouchers: pd.DataFrame, usage: pd.DataFrame) -> pd.DataFra
     Both sides are summed as integer öre, so "adds up" means to the öre.
     """
     keys = ["year", "instrument"]
-    a = vouchers.groupby(keys, as_index=False)["paid_ore"].sum()
-    b = usage.groupby(keys, as_index=False)["paid_ore"].sum()
-    both = a.rename(columns={"paid_ore": "vouchers_ore"}).merge(
-        b.rename(columns={"paid_ore": "usage_ore"}), on=keys, how="outer"
+
+    def totals(frame: pd.DataFrame) -> dict[tuple[int, str], int]:
+        # A handful of groups: plain ints and strs, so empty inputs (a year without a
+        # payout) need no common key dtype for a merge.
+        sums = frame.groupby(keys)["paid_ore"].sum()
+        return {(int(y), str(i)): int(v) for (y, i), v in sums.items()}
+
+    a, b = totals(vouchers), totals(usage)
+    rows = [
+        {
+            "year": y,
+            "instrument": i,
+            "vouchers_ore": a.get((y, i), 0),
+            "usage_ore": b.get((y, i), 0),
+        }
+        for y, i in sorted(a.keys() | b.keys())
+        if a.get((y, i), 0) != b.get((y, i), 0)
+    ]
+    return pd.DataFrame(rows, columns=[*keys, "vouchers_ore", "usage_ore"]).astype(
+        {"year": "int64", "vouchers_ore": "int64", "usage_ore": "int64"}
     )
-    for col in ("vouchers_ore", "usage_ore"):
-        both[col] = both[col].fillna(0).astype("int64")
-    return both[both["vouchers_ore"] != both["usage_ore"]].reset_index(drop=True)
