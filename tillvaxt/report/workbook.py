@@ -25,6 +25,7 @@ import xlsxwriter
 
 from tillvaxt.instruments import REPORT_ORDER, instrument_name
 from tillvaxt.publish.files import staged_file
+from tillvaxt.publish.schema import csv_header
 from tillvaxt.report import tables as layout
 
 THOUSANDS = "#,##0"
@@ -199,16 +200,9 @@ def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
         ws.autofilter(0, 0, len(frame), len(shown) - 1)
 
 
-VOUCHER_COLUMNS = [
-    "voucher_id",
-    "booking_date",
-    "decision_id",
-    "recipient_id",
-    "recipient_name",
-    "paid_sek",
-    "source_file",
-    "source_line",
-]
+# The published table's columns (its one declaration), less the sheet's year and the
+# instrument it groups by.
+VOUCHER_COLUMNS = [c for c in csv_header("usage_vouchers") if c not in ("year", "instrument")]
 
 
 # Rows on one worksheet (Excel's limit); a year with more vouchers continues on the
