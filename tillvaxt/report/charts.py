@@ -14,7 +14,7 @@ from functools import cache
 import pandas as pd
 
 from tillvaxt.instruments import REPORT_ORDER, instrument_name
-from tillvaxt.report.tables import label
+from tillvaxt.report.tables import label, swedish
 
 
 @cache
@@ -44,8 +44,8 @@ USAGE_CHART = "Utbetalt per insats och år (kr)"
 def _grouped(value: float, _pos: object = None) -> str:
     """An axis label as the tables write numbers: `1 000 000`, `0,5` (decimal comma)."""
     if float(value).is_integer():
-        return f"{value:,.0f}".replace(",", "\u00a0").replace("-", "−")
-    return f"{value:,.2f}".rstrip("0").replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+        return swedish(value)
+    return swedish(value, 2).rstrip("0")
 
 
 def _svg(fig) -> str:
