@@ -154,3 +154,29 @@ def small_raw(tmp_path: Path) -> Path:
         encoding="utf-8-sig",
     )
     return raw
+
+
+@pytest.fixture(scope="session")
+def sample_sources():
+    """The committed sample tree (`data/raw`) read and validated once per test session:
+    its region and each source's `valid`/`quarantine` result, for tests of the domain
+    functions on the sample."""
+    from types import SimpleNamespace
+
+    from tillvaxt.region import load_region
+    from tillvaxt.validate.appropriations import read_appropriations, validate_appropriations
+    from tillvaxt.validate.decisions import read_decisions, validate_decisions
+    from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
+    from tillvaxt.validate.payouts import read_payouts, validate_payouts
+
+    raw = REPO / "data" / "raw"
+    if not (raw / "payouts").is_dir():
+        pytest.skip("no sample data in data/raw")
+    region = load_region()
+    return SimpleNamespace(
+        region=region,
+        payouts=validate_payouts(read_payouts(raw)),
+        decisions=validate_decisions(read_decisions(raw), region),
+        appropriations=validate_appropriations(read_appropriations(raw)),
+        eu_projects=validate_eu_projects(read_eu_projects(raw)),
+    )

@@ -6,11 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import REPO
-from tillvaxt.region import load_region
 from tillvaxt.rules import payout_exceptions
-from tillvaxt.validate.decisions import read_decisions, validate_decisions
-from tillvaxt.validate.eu_projects import read_eu_projects, validate_eu_projects
-from tillvaxt.validate.payouts import read_payouts, validate_payouts
 from tools.sample_data.planted import PLANTED as DECLARED
 
 RAW = REPO / "data" / "raw"
@@ -30,15 +26,10 @@ PLANTED = {
 
 
 @pytest.fixture(scope="module")
-def sample_findings() -> pd.DataFrame:
-    if not (RAW / "payouts").is_dir():
-        pytest.skip("no sample data in data/raw")
-    region = load_region()
-    pays = validate_payouts(read_payouts(RAW))
-    decs = validate_decisions(read_decisions(RAW), region)
-    eu = validate_eu_projects(read_eu_projects(RAW))
+def sample_findings(sample_sources) -> pd.DataFrame:
+    pays, decs, eu = sample_sources.payouts, sample_sources.decisions, sample_sources.eu_projects
     quarantine = pd.concat([pays.quarantine, decs.quarantine, eu.quarantine], ignore_index=True)
-    return payout_exceptions(pays.valid, decs.valid, quarantine, eu.valid, region)
+    return payout_exceptions(pays.valid, decs.valid, quarantine, eu.valid, sample_sources.region)
 
 
 def test_sample_findings_are_exactly_the_planted_ones(sample_findings: pd.DataFrame) -> None:

@@ -21,11 +21,7 @@ from tests.unit.test_sample_data import RAW, amount, org10, payouts, read_rows
 from tillvaxt.publish.tables import to_published
 from tillvaxt.reconcile.appropriation import reconcile_appropriations
 from tillvaxt.reconcile.usage import appropriation_usage, recipients_by_instrument
-from tillvaxt.region import load_region
 from tillvaxt.report.word import count_words, write_docx
-from tillvaxt.validate.appropriations import read_appropriations, validate_appropriations
-from tillvaxt.validate.decisions import read_decisions, validate_decisions
-from tillvaxt.validate.payouts import read_payouts, validate_payouts
 
 NBSP = "\u00a0"
 
@@ -37,13 +33,12 @@ def grouped(value: Decimal) -> str:
 
 
 @pytest.fixture(scope="module")
-def published() -> dict[str, pd.DataFrame]:
-    if not (RAW / "payouts").is_dir():
-        pytest.skip("no sample data in data/raw")
-    region = load_region()
-    pays = validate_payouts(read_payouts(RAW))
-    decs = validate_decisions(read_decisions(RAW), region)
-    apps = validate_appropriations(read_appropriations(RAW))
+def published(sample_sources) -> dict[str, pd.DataFrame]:
+    pays, decs, apps = (
+        sample_sources.payouts,
+        sample_sources.decisions,
+        sample_sources.appropriations,
+    )
     quarantine = pd.concat([pays.quarantine, decs.quarantine, apps.quarantine], ignore_index=True)
     return {
         "appropriation_usage": to_published(appropriation_usage(pays.valid, apps.valid)),
@@ -51,7 +46,7 @@ def published() -> dict[str, pd.DataFrame]:
             reconcile_appropriations(apps.valid, pays.valid, quarantine)
         ),
         "recipients_by_instrument": to_published(
-            recipients_by_instrument(pays.valid, decs.valid, region)
+            recipients_by_instrument(pays.valid, decs.valid, sample_sources.region)
         ),
     }
 
