@@ -12,8 +12,10 @@ class Decisions(pa.DataFrameModel):
     """Grant decisions from the case-management system."""
 
     decision_id: Series[str] = pa.Field(
-        str_matches=r"^\S+$",
-        metadata=raw_column("Diarienummer", must="be a case number without spaces"),
+        str_matches=r"^\S+( \S+)*$",
+        metadata=raw_column(
+            "Diarienummer", must="be a case number (white space inside read as one space)"
+        ),
     )
     decision_date: Series[pa.DateTime] = pa.Field(metadata=raw_column("Beslutsdatum"))
     instrument: Series[str] = pa.Field(

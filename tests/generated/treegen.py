@@ -97,10 +97,9 @@ class Features:
     savings_cap: bool = True  # the optional Högsta anslagssparande column
     huge_amounts: bool = True  # amounts near and beyond the ±10^13 kr bound (issue 13, item 7)
     repeated_appropriation_rows: bool = True  # an appropriation row repeated identically
-    # `RS 2019/0123`: case numbers with a space, as many registers write them. The contract
-    # is silent on their shape; the current schema refuses white space (`^\S+$`). Off in
-    # both profiles until the lead decides (see the report).
-    case_ids_with_spaces: bool = False
+    # `RS 2019/0123`: case numbers with a space, as many registers write them; the payout
+    # exports then spell the space as one, two or a no-break space (the same case).
+    case_ids_with_spaces: bool = True
     max_years: int = 5
     max_payouts: int = 2000
 
@@ -355,7 +354,7 @@ def draw(seed: int, features: Features, size: str = "small") -> Tree:
         decisions.append(
             Decision(
                 id=f"RS {ddate.year}/{k + 1:04d}"
-                if f.case_ids_with_spaces and rng.random() < 0.5
+                if f.case_ids_with_spaces and k % 2 == 1
                 else f"RS{ddate.year}-{k + 1:04d}",
                 date=ddate,
                 instrument=inst,
@@ -631,6 +630,15 @@ def _amount_text(rng: random.Random, f: Features, ore: int) -> str:
     return f"{sign}{whole}{dec}"
 
 
+def _case_text(voucher: str, case: str) -> str:
+    """A case number as a finance export may type it: each space one, two or a no-break space.
+
+    Drawn from the voucher's own stream, so that the trees of older seeds keep their other
+    draws (`regression_seeds.txt`)."""
+    rng = random.Random(voucher)
+    return "".join(rng.choice([" ", " ", "  ", "\u00a0"]) if ch == " " else ch for ch in case)
+
+
 def _org_text(rng: random.Random, f: Features, org: Org) -> str:
     t = org.ten
     if not f.org_spellings:
@@ -757,7 +765,7 @@ def write(tree: Tree, raw: Path) -> dict[str, int]:
                     {
                         "Verifikationsnummer": e.voucher,
                         "Bokföringsdatum": e.booked.isoformat(),
-                        "Diarienummer": e.decision_id,
+                        "Diarienummer": _case_text(e.voucher, e.decision_id),
                         "Organisationsnummer": _org_text(rng, f, e.org),
                         "Mottagare": e.name,
                         "Insats": e.instrument,

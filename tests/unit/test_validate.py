@@ -121,3 +121,38 @@ def test_appropriations_optional_cap_and_credit(small_raw: Path) -> None:
     assert list(v.valid["credit_limit_ore"]) == [10_000_000, 10_000_000]
     assert v.valid["max_savings_ore"].isna().all()
     assert pd.api.types.is_integer_dtype(v.valid["allocated_ore"])
+
+
+def test_case_numbers_with_spaces_match_however_the_export_spells_the_space(
+    small_raw: Path,
+) -> None:
+    """`RS 2017/0001` is a common register spelling; a payout typing it with two spaces or
+    a no-break space is the same case (and a decision spelt both ways is one case twice)."""
+    write(
+        small_raw / "decisions" / "beslut_20190101.csv",
+        [
+            DECISION_HEADER,
+            "RS 2017/0001;2016-12-01;UTV;556677-8899;Åkes Snickeri AB;Ny hemsida;100 000;100 000;2017-01-01;2017-12-31;SV3.5;Beviljad;",
+            "RS\u00a0\u00a02017/0001;2016-12-01;UTV;556677-8899;Åkes Snickeri AB;Igen;1;;2017-01-01;2017-12-31;SV3.5;Beviljad;",
+            "RS2017-0002;2017-02-01;PROJ;5560360793;Örby Energi AB;X;2 000 000;;2017-02-01;2018-12-31;SV3.1;Beviljad;",
+        ],
+    )
+    write(
+        small_raw / "payouts" / "utbetalningar_2019.csv",
+        [
+            PAYOUT_HEADER,
+            "V2019-00001;2019-03-01;RS  2017/0001;556677-8899;Åkes Snickeri AB;UTV;1 000;1:1;1380",
+            "V2019-00002;2019-03-02;RS\u00a02017/0001;556677-8899;Åkes Snickeri AB;UTV;1 000;1:1;1380",
+        ],
+    )
+    v = validate_decisions(read_decisions(small_raw), load_region())
+    newest = v.valid[v.valid["source_file"] == "decisions/beslut_20190101.csv"]
+    assert sorted(newest["decision_id"]) == ["RS 2017/0001", "RS2017-0002"]
+    q = v.quarantine.set_index("source_line")
+    assert q.loc[3, "reason"] == (
+        "column 'Diarienummer': expected a case number unique in the snapshot, "
+        "found 'RS 2017/0001' again"
+    )
+    p = validate_payouts(read_payouts(small_raw))
+    ids = p.valid.set_index("voucher_id")["decision_id"]
+    assert ids["V2019-00001"] == ids["V2019-00002"] == "RS 2017/0001"

@@ -60,7 +60,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
                 f"two files dated {newest.date()}: {', '.join(newest_files)}",
             )
 
-    did, e1 = fields.required_text(raw["Diarienummer"], "Diarienummer")
+    did, e1 = fields.required_text(fields.case_number(raw["Diarienummer"]), "Diarienummer")
     ddate, e2 = fields.iso_date(raw["Beslutsdatum"], "Beslutsdatum")
     inst, e3 = fields.required_text(raw["Insats"], "Insats")
     org, e4 = fields.org_number(raw["Organisationsnummer"], "Organisationsnummer")

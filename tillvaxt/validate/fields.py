@@ -79,6 +79,17 @@ def optional_text(s: pd.Series) -> pd.Series:
     return v.mask(v == "")
 
 
+def case_number(s: pd.Series) -> pd.Series:
+    """A case number (`Diarienummer`), white space inside read as one space; empty is none.
+
+    Registers write `RS 2019/0123` as often as `RS2019-0123`, and a finance export typed
+    by hand may hold the same number with two spaces or a no-break space: all of them are
+    the one case, so the payouts still match their decision.
+    """
+    v = _clean(s).str.replace(r"\s+", " ", regex=True)
+    return v.mask(v == "")
+
+
 def amount_ore(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Series, pd.Series]:
     """Swedish amounts to int64 öre; `1.250` and `12,345,67` are refused, never guessed.
 

@@ -55,7 +55,7 @@ def validate_payouts(raw: pd.DataFrame) -> ValidatedPayouts:
             "voucher_id": voucher,
             "booking_date": booked,
             "year": booked.dt.year.astype("Int64"),
-            "decision_id": fields.optional_text(raw["Diarienummer"]),
+            "decision_id": fields.case_number(raw["Diarienummer"]),
             "org_number": org,
             "recipient_name": fields.optional_text(raw["Mottagare"]),
             "instrument": instrument.str.upper(),
