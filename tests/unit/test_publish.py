@@ -80,7 +80,7 @@ def _tables(amount: int) -> dict[str, pd.DataFrame]:
 def _report(tag: str, years: list[int]):
     """A report written from the publication's own transaction: the sum it reads, per year."""
 
-    def write(conn: sa.Connection, run_dir: Path) -> dict:
+    def write(conn: sa.Connection, run_dir: Path, kept: dict) -> dict:
         total = sum(read_table(conn, "usage")["paid_sek"])
         for year in years:
             (run_dir / f"report_{year}.txt").write_text(f"{tag} {total}", encoding="utf-8")

@@ -8,14 +8,23 @@ from tillvaxt.money import decimal_to_ore, ore_to_decimal
 from tillvaxt.orgnr import display, scrub
 from tillvaxt.publish.schema import ORE_SUFFIX, SEK_SUFFIX, declared, ore_column, table_descriptions
 
-__all__ = ["DESCRIPTIONS", "ORE_SUFFIX", "SEK_SUFFIX", "to_published", "with_ore_columns"]
+__all__ = [
+    "DESCRIPTIONS",
+    "NUMBER_SHAPED",
+    "ORE_SUFFIX",
+    "SEK_SUFFIX",
+    "to_published",
+    "with_ore_columns",
+]
 
 # One sentence per published table (declared in `tillvaxt.publish.schema`).
 DESCRIPTIONS = table_descriptions()
 
 ORG_COLUMNS = ("org_number", "recipient_org_number", "applicant_org_number")
-# `scrub` changes nothing in a text without six consecutive ASCII digits.
-_SIX_DIGITS = "[0-9]{6}"
+# `scrub` changes nothing in a text without ten ASCII digits, six and four with at most
+# one separator between them (every match of `masking._IN_TEXT` holds such a run; voucher
+# ids such as V2017-000042 and grouped amounts do not).
+NUMBER_SHAPED = "[0-9]{6}[-+ \u00a0\u202f]?[0-9]{4}"
 
 
 def _displayed(numbers: pd.Series) -> pd.Series:
@@ -28,11 +37,11 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
     """`scrub` of every text, run only on the texts that could hold a number to mask.
 
     One vectorised search finds them (a few among hundreds of thousands of finding
-    messages); the others are kept as they are.
+    messages and voucher ids); the others are kept as they are.
     """
     if not isinstance(texts.dtype, pd.StringDtype):
         return texts.map(lambda v: scrub(v) if isinstance(v, str) else v)
-    suspect = texts.str.contains(_SIX_DIGITS, regex=True, na=False)
+    suspect = texts.str.contains(NUMBER_SHAPED, regex=True, na=False)
     out = texts.copy()
     if suspect.any():
         out[suspect] = texts[suspect].map(scrub)

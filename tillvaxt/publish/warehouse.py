@@ -35,6 +35,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tillvaxt.publish import schema
+from tillvaxt.publish.schema import Kind
 from tillvaxt.publish.sqltypes import Money
 from tillvaxt.publish.tables import SEK_SUFFIX, with_ore_columns
 
@@ -42,6 +43,7 @@ __all__ = [
     "Money",
     "SchemaChanged",
     "Warehouse",
+    "as_read",
     "conform_frame",
     "has_table",
     "read_table",
@@ -52,6 +54,8 @@ __all__ = [
 ]
 
 MIGRATION_DOC = "docs/warehouse.md"
+# Rows bound per `executemany` when a table is written (all inside the one transaction).
+INSERT_ROWS = 20_000
 
 
 class SchemaChanged(Exception):
@@ -371,13 +375,14 @@ def write_table(
     """
     table = wanted_table(name, frame, comment, column_comments, like)
     frame = with_ore_columns(like or name, conform_frame(like or name, frame))
-    rows = _records(frame)
     _ensure(conn, table)
     conn.execute(table.delete())
     _write_comments(conn, table)
-    if rows:
-        conn.execute(table.insert(), rows)
-    return len(rows)
+    # In slices: a row's parameter dict costs far more than its values, so a million
+    # rows at once held about a gigabyte of dicts.
+    for start in range(0, len(frame), INSERT_ROWS):
+        conn.execute(table.insert(), _records(frame.iloc[start : start + INSERT_ROWS]))
+    return len(frame)
 
 
 def has_table(engine_or_conn: sa.Engine | sa.Connection, name: str) -> bool:
@@ -418,6 +423,71 @@ def _read(conn: sa.Connection, name: str, ore: bool) -> pd.DataFrame:
         elif isinstance(col.type, sa.Boolean):
             frame[col.name] = frame[col.name].astype("boolean")
     return frame
+
+
+def as_read(conn: sa.Connection, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """`read_table(conn, name)` of a table just written from `frame`, without the round trip.
+
+    The reports are built from the publication's own tables; reading a million rows back
+    through the driver cost more than writing them. This makes the same frame from the
+    written one: the warehouse's column order, each value as the driver returns it
+    (money as `Decimal` to the öre, dates as `date`, texts as `str`, missing as None),
+    and the frame built and typed as `_read` builds it. A table that is not declared, or
+    a value whose stored form is not plain (an int in a text column, say), is read back.
+    """
+    decl = schema.declared(name)
+    if decl is None:
+        return read_table(conn, name)
+    kinds = {c.name: c.kind for c in decl.columns}
+    stored = [c["name"] for c in sa.inspect(conn).get_columns(name)]
+    names = [n for n in stored if not _is_companion(n, set(stored))]
+    if set(names) != set(kinds) or set(frame.columns) != set(kinds):
+        return read_table(conn, name)
+    columns = {}
+    for n in names:
+        values = _as_stored(kinds[n], frame[n])
+        if values is None:
+            return read_table(conn, name)
+        columns[n] = values
+    out = pd.DataFrame(columns) if len(frame) else pd.DataFrame([], columns=names)
+    for n in names:
+        if kinds[n] is Kind.INTEGER:
+            out[n] = out[n].astype("Int64")
+        elif kinds[n] is Kind.BOOLEAN:
+            out[n] = out[n].astype("boolean")
+    return out
+
+
+_CENT = Decimal("0.01")
+
+
+def _as_stored(kind: Kind, series: pd.Series) -> list | None:
+    """One column's values as the driver returns them once stored, None if not plain."""
+    values = series.astype(object).tolist()
+    for i in series.isna().to_numpy().nonzero()[0].tolist():
+        values[i] = None
+    if kind is Kind.MONEY:
+        if not all(isinstance(v, Decimal | int) for v in values if v is not None):
+            return None
+        return [None if v is None else Decimal(v).quantize(_CENT) for v in values]
+    if kind is Kind.TEXT:
+        return values if all(isinstance(v, str) for v in values if v is not None) else None
+    if kind is Kind.DATE:
+        if not all(isinstance(v, dt.date) for v in values if v is not None):
+            return None
+        return [v.date() if isinstance(v, dt.datetime) else v for v in values]
+    plain = [v.item() if hasattr(v, "item") else v for v in values]
+    if any(isinstance(v, bool) != (kind is Kind.BOOLEAN) for v in plain if v is not None):
+        return None
+    if kind is Kind.BOOLEAN:
+        return plain
+    if not all(isinstance(v, int | float) for v in plain if v is not None):
+        return None
+    if kind is Kind.INTEGER:
+        if not all(float(v).is_integer() for v in plain if isinstance(v, float)):
+            return None
+        return [None if v is None else int(v) for v in plain]
+    return [None if v is None else float(v) for v in plain]  # RATIO
 
 
 def _is_companion(column: str, names: set[str]) -> bool:
