@@ -44,7 +44,9 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
     suspect = texts.str.contains(NUMBER_SHAPED, regex=True, na=False)
     out = texts.copy()
     if suspect.any():
-        out[suspect] = texts[suspect].map(scrub)
+        # Once per distinct text: a column of recipients' numbers repeats each many times.
+        shaped = texts[suspect]
+        out[suspect] = shaped.map({t: scrub(t) for t in shaped.unique().tolist()})
     return out
 
 

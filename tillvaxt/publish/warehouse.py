@@ -155,15 +155,50 @@ def table_for(
     return sa.Table(name, sa.MetaData(), *cols, comment=comment)
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """The frame's rows as parameter dicts: Python values, None for every missing one.
+def _columns(frame: pd.DataFrame) -> dict[str, list]:
+    """The frame's columns as Python values, None for every missing one.
 
-    Converted column by column (a million rows in practice), then zipped into rows:
-    dates as `date`, other datetimes as `datetime`, numpy scalars as Python ones.
+    Converted column by column (a million rows in practice): dates as `date`, other
+    datetimes as `datetime`, numpy scalars as Python ones.
     """
-    names = [str(c) for c in frame.columns]
-    columns = [_values(c, frame[c]) for c in frame.columns]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    return {str(c): _values(c, frame[c]) for c in frame.columns}
+
+
+def _records(columns: dict[str, list]) -> list[dict]:
+    """The columns zipped into rows, as parameter dicts for SQLAlchemy's executemany."""
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _insert(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
+    """INSERT the rows of `columns` (all of the same length) into `table`.
+
+    On SQLite each column goes through its type's own bind processor (the conversion
+    SQLAlchemy applies value by value: Money to decimal text, Date to ISO text) in one
+    pass, and the driver's executemany takes plain tuples, which halves the time of a
+    large table. Elsewhere SQLAlchemy's executemany, which batches the rows of a
+    PostgreSQL INSERT itself.
+    """
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        conn.execute(table.insert(), _records(columns))
+        return
+    compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
+    order = list(compiled.positiontup or [])
+    if sorted(order) != sorted(columns):
+        conn.execute(table.insert(), _records(columns))
+        return
+    bound = []
+    for name in order:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        values = columns[name]
+        try:
+            bound.append(values if process is None else [process(v) for v in values])
+        except Exception as exc:  # as SQLAlchemy reports a value its type cannot bind
+            raise sa.exc.StatementError(
+                f"({type(exc).__name__}) {exc} (column {name})", str(compiled), None, exc
+            ) from exc
+    conn.exec_driver_sql(str(compiled), list(zip(*bound, strict=True)))
 
 
 def _values(name: str, series: pd.Series) -> list:
@@ -381,7 +416,7 @@ def write_table(
     # In slices: a row's parameter dict costs far more than its values, so a million
     # rows at once held about a gigabyte of dicts.
     for start in range(0, len(frame), INSERT_ROWS):
-        conn.execute(table.insert(), _records(frame.iloc[start : start + INSERT_ROWS]))
+        _insert(conn, table, _columns(frame.iloc[start : start + INSERT_ROWS]))
     return len(frame)
 
 
