@@ -83,19 +83,18 @@ def _tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def test_kept_tables_are_what_read_table_returns_inside_the_transaction(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def kept_equals_read_back(engine: sa.Engine, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publish `_tables()` keeping all; each kept frame must be `read_table`'s, and the
+    publisher must not have read any back (also run on PostgreSQL, test_warehouse_ore)."""
     from tillvaxt.publish import warehouse
 
-    read_back: list[str] = []  # the publisher must not read a kept table back
+    read_back: list[str] = []
     real = warehouse.read_table
     monkeypatch.setattr(
         warehouse,
         "read_table",
         lambda conn, name, **kw: read_back.append(name) or real(conn, name, **kw),
     )
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'w.sqlite'}")
     seen: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
 
     def reports(conn: sa.Connection, run_dir: Path, kept: dict) -> dict:
@@ -104,9 +103,8 @@ def test_kept_tables_are_what_read_table_returns_inside_the_transaction(
         return {}
 
     tables = _tables()
-    keep = ["decision_balances", "support_by_group", "usage_vouchers", "appropriation_usage"]
-    publish_run(tables, engine, tmp_path / "out", "r1", reports, keep=keep)
-    assert sorted(seen) == sorted(keep)
+    publish_run(tables, engine, out, "r1", reports, keep=list(tables))
+    assert sorted(seen) == sorted(tables)
     assert read_back == []
     for name, (kept, back) in seen.items():
         assert list(kept.columns) == list(back.columns), name
@@ -118,6 +116,13 @@ def test_kept_tables_are_what_read_table_returns_inside_the_transaction(
     vouchers = seen["usage_vouchers"][0]
     assert vouchers["paid_sek"].tolist() == [Decimal("0.10"), Decimal("-45000.00")]
     assert vouchers["recipient_id"].str.startswith("PNR-").tolist() == [True, False]
+
+
+def test_kept_tables_are_what_read_table_returns_inside_the_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    kept_equals_read_back(engine, tmp_path / "out", monkeypatch)
     engine.dispose()
 
 

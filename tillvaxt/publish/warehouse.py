@@ -31,8 +31,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from pandas.api.extensions import ExtensionArray
 
 from tillvaxt.publish import schema
 from tillvaxt.publish.schema import Kind
@@ -494,12 +496,30 @@ def as_read(conn: sa.Connection, name: str, frame: pd.DataFrame) -> pd.DataFrame
 
 
 _CENT = Decimal("0.01")
+# The dtype pandas gives a column built from a list of texts (what `_read` builds).
+_TEXT_DTYPE = pd.Series(["a", None]).dtype
 
 
-def _as_stored(kind: Kind, series: pd.Series) -> list | None:
-    """One column's values as the driver returns them once stored, None if not plain."""
-    values = series.astype(object).tolist()
-    for i in series.isna().to_numpy().nonzero()[0].tolist():
+def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndarray | None:
+    """One column's values as `_read` makes them once stored, None if not plain.
+
+    A column whose dtype already says what its values are (integers, booleans, floats,
+    texts) is converted as a whole; only money, dates and object columns go value by value.
+    """
+    missing = series.isna().to_numpy()
+    if missing.all():
+        return [None] * len(series)  # `_read` gets a column of NULLs (object, or typed below)
+    dtype = series.dtype
+    if kind is Kind.INTEGER and pd.api.types.is_integer_dtype(dtype):
+        return series.astype("Int64").array
+    if kind is Kind.BOOLEAN and pd.api.types.is_bool_dtype(dtype):
+        return series.astype("boolean").array
+    if kind is Kind.RATIO and pd.api.types.is_float_dtype(dtype):
+        return series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    if kind is Kind.TEXT and dtype == _TEXT_DTYPE:
+        return series.array
+    values = (series if pd.api.types.is_object_dtype(dtype) else series.astype(object)).tolist()
+    for i in missing.nonzero()[0].tolist():
         values[i] = None
     if kind is Kind.MONEY:
         if not all(isinstance(v, Decimal | int) for v in values if v is not None):
