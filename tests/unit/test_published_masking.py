@@ -89,5 +89,10 @@ def test_texts_the_prefilter_skips_are_the_texts_scrub_leaves_alone(texts: list[
 
     published = to_published(pd.DataFrame({"message": pd.Series(texts, dtype="string")}))
     assert published["message"].tolist() == [scrub(t) for t in texts]
+    # An object column may hold other values beside its texts: they pass unchanged.
+    mixed = pd.Series([*texts, None, 8001011234], dtype=object)
+    published = to_published(pd.DataFrame({"message": mixed}))
+    assert published["message"].tolist() == [*(scrub(t) for t in texts), None, 8001011234]
+    assert published["message"].dtype == object
     shaped = pd.Series(texts, dtype="string").str.contains(NUMBER_SHAPED, regex=True)
     assert all(scrub(t) == t for t, s in zip(texts, shaped, strict=True) if not s)

@@ -39,9 +39,14 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
     One vectorised search finds them (a few among hundreds of thousands of finding
     messages and voucher ids); the others are kept as they are.
     """
-    if not isinstance(texts.dtype, pd.StringDtype):
-        return texts.map(lambda v: scrub(v) if isinstance(v, str) else v)
-    suspect = texts.str.contains(NUMBER_SHAPED, regex=True, na=False)
+    if isinstance(texts.dtype, pd.StringDtype):
+        suspect = texts.str.contains(NUMBER_SHAPED, regex=True, na=False)
+    else:  # an object column: only its texts can hold a number (ids may be ints)
+        is_text = texts.map(lambda v: isinstance(v, str)).astype(bool)
+        suspect = is_text.copy()
+        if is_text.any():
+            shaped = texts[is_text].astype("string").str.contains(NUMBER_SHAPED, regex=True)
+            suspect[is_text] = shaped.astype(bool)
     out = texts.copy()
     if suspect.any():
         # Once per distinct text: a column of recipients' numbers repeats each many times.
