@@ -47,7 +47,7 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
         if is_text.any():
             shaped = texts[is_text].astype("string").str.contains(NUMBER_SHAPED, regex=True)
             suspect[is_text] = shaped.astype(bool)
-    out = texts.copy()
+    out = texts.copy(deep=False)
     if suspect.any():
         # Once per distinct text: a column of recipients' numbers repeats each many times.
         shaped = texts[suspect]
@@ -60,8 +60,10 @@ def to_published(frame: pd.DataFrame) -> pd.DataFrame:
 
     Masking happens here, at the one door every published table passes through, so no
     personal identity number can reach a table, a CSV or a workbook by forgetting it.
+    The result shares the columns it does not change with `frame` (pandas copies on
+    write), so a million-row table is not copied whole on its way out.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)
     renames = {}
     for col in frame.columns:
         if col.endswith(ORE_SUFFIX):
@@ -88,7 +90,7 @@ def with_ore_columns(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     decl = declared(table)
     if decl is None:
         return frame
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: only the öre columns are new
     for col in decl.money_columns:
         out[ore_column(col)] = (
             frame[col].map(lambda v: None if pd.isna(v) else decimal_to_ore(v)).astype(object)

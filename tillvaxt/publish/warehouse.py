@@ -265,7 +265,7 @@ def conform_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             )
             + "."
         )
-    out = frame[want].copy()
+    out = frame[want].copy(deep=False)  # copy-on-write: only the date columns are new
     for col in decl.columns:
         if col.kind is schema.Kind.DATE and pd.api.types.is_datetime64_any_dtype(out[col.name]):
             dates = out[col.name].dt.date.astype(object)
