@@ -7,6 +7,7 @@ in the same file set (`tillvaxt.publish.publisher`). Called by `assets.published
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,6 @@ from tillvaxt.close.certify import certifications
 from tillvaxt.close.opendata import certified_packages, open_data_name
 from tillvaxt.close.review import read_reviews
 from tillvaxt.provenance import code_version, input_hashes
-from tillvaxt.publish.warehouse import has_table, read_table
 from tillvaxt.report.charts import paid_per_instrument_svg, report_charts
 from tillvaxt.report.html import report_html, write_html
 from tillvaxt.report.opendata import grants_360, write_json
@@ -54,6 +54,18 @@ REPORTS = {
 }
 
 
+# The published tables the reports read (the findings, quarantine and decision balances
+# are published as tables only), handed over by the publisher as committed.
+REPORT_TABLES = (
+    "appropriation_reconciliation",
+    "appropriation_usage",
+    "recipients_by_instrument",
+    "support_by_priority",
+    "support_by_group",
+    "survey_estimates",
+    "usage_vouchers",
+)
+
 # Tables a year's documents read across years: the usage chart shows every year, and the
 # reconciliation and certifications are small.
 WHOLE = ("appropriation_usage", "appropriation_reconciliation")
@@ -77,12 +89,16 @@ def write_reports(
     conn: sa.Connection,
     run_dir: Path,
     settings: TillvaxtSettings,
-    tables: list[str],
+    tables: Mapping[str, pd.DataFrame],
     decisions: pd.DataFrame,
     payouts: pd.DataFrame,
 ) -> dict[str, dict]:
-    """Write every report of the run into `run_dir`; metadata per report asset name."""
-    frames = {t: read_table(conn, t) for t in tables if has_table(conn, t)}
+    """Write every report of the run into `run_dir`; metadata per report asset name.
+
+    `tables` are the published `REPORT_TABLES` as the publication's transaction holds
+    them (`publish_run(keep=...)`), so the reports show exactly what is committed.
+    """
+    frames = dict(tables)
     frames["restatement_reviews"] = read_reviews(conn)  # the workbook's run sheet lists them
     certs = certifications(conn)
     recon = frames.get("appropriation_reconciliation")

@@ -31,7 +31,7 @@ from dagster import (
 )
 
 from assets._meta import paid_by_year, preview
-from assets._reports import REPORTS, write_reports
+from assets._reports import REPORT_TABLES, REPORTS, write_reports
 from assets._schema import declared_table_schema, published_table_metadata
 from assets.resources import TillvaxtSettings
 from tillvaxt.publish.errors import is_configuration, is_transient, sentence
@@ -167,14 +167,15 @@ def publish(
                 processed,
                 new_run_name(context.run_id),
                 describe=lambda t, published: _table_metadata(t, published, frames[t], processed),
-                reports=lambda conn, run_dir: write_reports(
+                reports=lambda conn, run_dir, kept: write_reports(
                     conn,
                     run_dir,
                     settings,
-                    PUBLISHED_TABLES,
+                    kept,
                     inputs["decisions"],
                     inputs["payouts"],
                 ),
+                keep=REPORT_TABLES,
             )
     except RunLocked as exc:
         raise Failure(description=str(exc), allow_retries=False) from exc

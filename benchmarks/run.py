@@ -12,7 +12,9 @@ rerun with unchanged inputs costs: the sensor sees no change and starts no run).
 Prints seconds per step and peak RSS per phase; the last line is a JSON object with
 `payouts`, `pipeline_s`, `duckdb_s`, `ratio` (= pipeline_s / duckdb_s), `core_s` (the
 steps in CORE_STEPS, which do what the reference does), `core_ratio` (= core_s /
-duckdb_s) and `peak_rss_mb`.
+duckdb_s) and `peak_rss_mb`, and `pipeline_cpu_s` (this process's CPU seconds in the
+job) with `load_before` (the 1-minute load average before it): on a shared machine the
+CPU seconds vary far less than the wall seconds.
 Peak RSS is measured per phase by resetting the kernel's high-water mark
 (`/proc/self/clear_refs`) after generating the data, so the generator's memory is
 not counted; `peak_rss_mb` is the larger of the two phases.
@@ -74,8 +76,10 @@ def peak_rss_mb() -> float:
 
 def run_pipeline(
     raw: Path, out: Path, profile: Path | None, in_memory: bool = False
-) -> tuple[float, dict[str, float], object]:
-    """The job in process; returns wall seconds, seconds per step, and the result."""
+) -> tuple[float, float, dict[str, float], object]:
+    """The job in process; returns wall seconds, CPU seconds of this process (less
+    sensitive than wall time to other jobs on a shared machine), seconds per step, and
+    the result."""
     from dagster import DagsterInstance, mem_io_manager
 
     from assets.resources import TillvaxtSettings
@@ -92,7 +96,7 @@ def run_pipeline(
         profiler = Profiler(interval=0.005)
         profiler.start()
     with DagsterInstance.ephemeral() as instance:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = job.execute_in_process(
             instance=instance,
             resources={
@@ -103,6 +107,7 @@ def run_pipeline(
             raise_on_error=False,
         )
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
     if profiler:
         profiler.stop()
         profile.write_text(
@@ -113,7 +118,7 @@ def run_pipeline(
         for e in result.all_events
         if e.is_step_success
     }
-    return elapsed, steps, result
+    return elapsed, cpu, steps, result
 
 
 def unchanged_tick_seconds(raw: Path, out: Path) -> tuple[float, str]:
@@ -176,12 +181,18 @@ def main() -> int:
 
         gc.collect()
         exact = reset_peak_rss()
-        pipeline_s, steps, result = run_pipeline(raw, out, args.profile, args.in_memory)
+        load = os.getloadavg()[0]
+        pipeline_s, pipeline_cpu_s, steps, result = run_pipeline(
+            raw, out, args.profile, args.in_memory
+        )
         pipeline_peak = peak_rss_mb()
         if not result.success:
             print("pipeline failed", file=sys.stderr)
             return 1
-        print(f"pipeline: {pipeline_s:.2f} s, peak RSS {pipeline_peak:.0f} MB")
+        print(
+            f"pipeline: {pipeline_s:.2f} s ({pipeline_cpu_s:.2f} s CPU), "
+            f"peak RSS {pipeline_peak:.0f} MB, load average before {load:.2f}"
+        )
         for step, secs in sorted(steps.items(), key=lambda kv: -kv[1]):
             print(f"  {secs:8.2f} s  {step}{'  (core)' if step in CORE_STEPS else ''}")
         core_s = sum(steps.get(step, 0.0) for step in CORE_STEPS)
@@ -210,6 +221,8 @@ def main() -> int:
         "payouts": args.payouts,
         "io_manager": "dagster mem_io_manager" if args.in_memory else "run-scoped (memory)",
         "pipeline_s": round(pipeline_s, 2),
+        "pipeline_cpu_s": round(pipeline_cpu_s, 2),
+        "load_before": round(load, 2),
         "duckdb_s": round(duckdb_s, 2),
         "ratio": round(pipeline_s / duckdb_s, 2),
         "core_s": round(core_s, 2),

@@ -141,3 +141,13 @@ def test_a_warehouse_of_the_previous_version_upgrades_with_its_certified_year(
     ]
     total = scalar(warehouse, "SELECT SUM(paid_ore) FROM appropriation_usage WHERE year = 2017")
     assert Decimal(total) == 30
+
+
+def test_tables_kept_for_the_reports_are_what_the_warehouse_returns(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports' tables, handed over without a read-back, equal `read_table`'s on
+    either backend (PostgreSQL returns NUMERIC, DATE and BOOLEAN by its own driver)."""
+    from tests.unit.test_publish_as_read import kept_equals_read_back
+
+    kept_equals_read_back(warehouse.engine, tmp_path / "out", monkeypatch)

@@ -44,8 +44,9 @@ def test_money_round_trips_exactly_and_personal_numbers_are_masked(tmp_path: Pat
     engine.dispose()
 
 
+@pytest.mark.parametrize("column", ["paid_sek", "org_number"])  # a typed and a plain column
 def test_failed_database_write_leaves_table_and_csv_as_they_were(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str
 ) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'w.sqlite'}")
     publish_one("t", frame([100, 200]), engine, tmp_path)
@@ -53,14 +54,14 @@ def test_failed_database_write_leaves_table_and_csv_as_they_were(
 
     from tillvaxt.publish import warehouse
 
-    real_records = warehouse._records
+    real_columns = warehouse._columns
 
-    def failing(f: pd.DataFrame) -> list[dict]:
-        rows = real_records(f)
-        rows[-1]["paid_sek"] = object()  # not bindable: the INSERT fails mid-transaction
-        return rows
+    def failing(f: pd.DataFrame) -> dict[str, list]:
+        columns = real_columns(f)
+        columns[column][-1] = object()  # not bindable: the INSERT fails mid-transaction
+        return columns
 
-    monkeypatch.setattr(warehouse, "_records", failing)
+    monkeypatch.setattr(warehouse, "_columns", failing)
     with pytest.raises(sa.exc.SQLAlchemyError):
         publish_one("t", frame([1, 2, 3]), engine, tmp_path, run="r2")
     assert len(read_table(engine, "t")) == 2
@@ -80,7 +81,7 @@ def _tables(amount: int) -> dict[str, pd.DataFrame]:
 def _report(tag: str, years: list[int]):
     """A report written from the publication's own transaction: the sum it reads, per year."""
 
-    def write(conn: sa.Connection, run_dir: Path) -> dict:
+    def write(conn: sa.Connection, run_dir: Path, kept: dict) -> dict:
         total = sum(read_table(conn, "usage")["paid_sek"])
         for year in years:
             (run_dir / f"report_{year}.txt").write_text(f"{tag} {total}", encoding="utf-8")

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from tillvaxt.masking import display, scrub
@@ -62,3 +64,35 @@ def test_to_published_equals_value_by_value_masking() -> None:
     assert got["message"].str.contains("PNR-", na=False).sum() == sum(
         1 for i in range(n) if i % 5 and i % 7 == 0
     )
+
+
+_digits_and_separators = st.text(alphabet="0123456789 -+\u00a0\u202fVx", max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            _digits_and_separators,
+            st.from_regex(r"(16|18|19|20)?[0-9]{6}[-+ \u00a0\u202f]?[0-9]{4}", fullmatch=True),
+            st.from_regex(r"V20[0-9]{2}-[0-9]{6}", fullmatch=True),
+            st.sampled_from([f"Betalt till {PERSON}", "ref 800101-1234.", f"19{PERSON}", COMPANY]),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_texts_the_prefilter_skips_are_the_texts_scrub_leaves_alone(texts: list[str]) -> None:
+    """`to_published` scrubs only texts of a number's shape; every other text is one
+    `scrub` would not change, so skipping it can never publish a personal number."""
+    from tillvaxt.publish.tables import NUMBER_SHAPED
+
+    published = to_published(pd.DataFrame({"message": pd.Series(texts, dtype="string")}))
+    assert published["message"].tolist() == [scrub(t) for t in texts]
+    # An object column may hold other values beside its texts: they pass unchanged.
+    mixed = pd.Series([*texts, None, 8001011234], dtype=object)
+    published = to_published(pd.DataFrame({"message": mixed}))
+    assert published["message"].tolist() == [*(scrub(t) for t in texts), None, 8001011234]
+    assert published["message"].dtype == object
+    shaped = pd.Series(texts, dtype="string").str.contains(NUMBER_SHAPED, regex=True)
+    assert all(scrub(t) == t for t, s in zip(texts, shaped, strict=True) if not s)

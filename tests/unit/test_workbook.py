@@ -314,22 +314,39 @@ def test_run_sheet_lists_the_years_reviewed_restatements(tmp_path: Path) -> None
     assert not any("Controller Bo" in map(str, r) for r in rows)  # 2018's review
 
 
-def test_a_year_beyond_one_sheet_continues_on_the_next(tmp_path: Path, monkeypatch) -> None:
+def test_a_year_beyond_the_cap_summarises_and_points_to_the_published_vouchers(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Above `VOUCHER_SHEET_MAX` vouchers the sheet lists each instrument's figure and
+    count and where its vouchers are, instead of the vouchers: no row is lost, since
+    every one is in usage_vouchers.csv and the warehouse table."""
     import tillvaxt.report.workbook as workbook
 
-    monkeypatch.setattr(workbook, "SHEET_ROWS", 8)  # room for a few rows per sheet
+    monkeypatch.setattr(workbook, "VOUCHER_SHEET_MAX", 3)  # 2017 has four vouchers
     tables, path = _full_workbook(tmp_path)
-    wb = openpyxl.load_workbook(path)
-    parts = [ws for ws in wb.worksheets if ws.title.startswith("Underlag 2017")]
-    assert len(parts) > 1
-    assert [ws.title for ws in parts] == ["Underlag 2017"] + [
-        f"Underlag 2017 ({n})" for n in range(2, len(parts) + 1)
-    ]
-    assert all(ws.max_row <= 8 for ws in parts)
-    shown = [r[1] for ws in parts for r in ws.iter_rows(min_row=3, values_only=True) if r[1]]
+    ws = openpyxl.load_workbook(path)["Underlag 2017"]
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert not any(str(v).startswith("V") for r in rows for v in r if v)  # no voucher listed
     mine = tables["usage_vouchers"][tables["usage_vouchers"]["year"] == 2017]
-    assert sorted(shown) == sorted(mine["voucher_id"])  # every voucher, none lost
-    assert all(ws["A2"].value == "Insats" for ws in parts)
+    exact = mine.groupby("instrument")["paid_sek"].agg(lambda s: sum(s, Decimal(0)))
+    counts = mine.groupby("instrument").size()
+    lines = {r[0]: r[1:4] for r in rows[:2]}
+    assert lines == {
+        "FoU-checkar": (
+            int(counts["FOU"]),
+            float(exact["FOU"]),
+            "usage_vouchers.csv och lagrets tabell usage_vouchers: year = 2017, instrument = FOU",
+        ),
+        "Utvecklingscheckar": (
+            int(counts["UTV"]),
+            float(exact["UTV"]),
+            "usage_vouchers.csv och lagrets tabell usage_vouchers: year = 2017, instrument = UTV",
+        ),
+    }
+    total = next(r for r in rows if str(r[0]).startswith("Summa"))
+    assert total[:3] == ("Summa anslag 1:1 2017", len(mine), float(sum(exact, Decimal(0))))
+    assert "fler än de 3" in rows[-1][0] and "usage_vouchers.csv" in rows[-1][0]
+    assert ws["A2"].value == "Insats" and ws["B2"].value == "Verifikationer"
 
 
 def test_rows_without_a_year_belong_to_no_years_report() -> None:

@@ -22,7 +22,7 @@ def _cell(v: object) -> object:
 
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as it is written: Decimal as plain decimal text, dates as ISO."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the columns replaced below are new
     for col in out.columns:
         if pd.api.types.is_bool_dtype(out[col]):
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))

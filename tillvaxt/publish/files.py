@@ -11,7 +11,23 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+
+# Set while a publication writes its run directory: that directory is fsynced whole
+# before it is switched in (`fileset.fsync_tree`), so each file is synced once, there.
+_SYNC_LATER: ContextVar[bool] = ContextVar("sync_later", default=False)
+
+
+@contextmanager
+def sync_later() -> Iterator[None]:
+    """Within the block, `staged_file` leaves the fsync to the caller, who must fsync
+    the files (and their directory) before anything points at them."""
+    token = _SYNC_LATER.set(True)
+    try:
+        yield
+    finally:
+        _SYNC_LATER.reset(token)
 
 
 @contextmanager
@@ -28,8 +44,9 @@ def staged_file(path: Path, suffix: str = "") -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
+        if not _SYNC_LATER.get():
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +33,9 @@ import sqlalchemy as sa
 from tillvaxt.close.certify import certifications, hold, read_restatements
 from tillvaxt.publish import fileset
 from tillvaxt.publish.csvfiles import write_csv
+from tillvaxt.publish.files import sync_later
 from tillvaxt.publish.tables import to_published
-from tillvaxt.publish.warehouse import conform_frame, has_table, write_table
+from tillvaxt.publish.warehouse import as_read, conform_frame, has_table, write_table
 
 PUBLICATIONS = sa.Table(
     "publications",
@@ -48,8 +49,9 @@ PUBLICATIONS = sa.Table(
 )
 
 # Reports callback: (connection inside the publication transaction, the run
-# directory) -> metadata per report, written into that directory.
-Reports = Callable[[sa.Connection, Path], dict[str, dict]]
+# directory, the kept tables as the warehouse now holds them) -> metadata per report,
+# written into that directory.
+Reports = Callable[[sa.Connection, Path, dict[str, pd.DataFrame]], dict[str, dict]]
 # Describe callback: (table name, the frame as published) -> what to keep of it (the
 # asset metadata), so the frame itself can be released as soon as it is written.
 Describe = Callable[[str, pd.DataFrame], dict]
@@ -161,14 +163,18 @@ def publish_run(
     run: str,
     reports: Reports | None = None,
     describe: Describe | None = None,
+    keep: Collection[str] = (),
 ) -> Publication:
     """Publish every table and report of a run as one (see the module docstring).
 
     Masks and converts money (`to_published`), holds certified years (`hold`), and
     returns what was published: each published frame in `tables`, or, with `describe`,
     only what it makes of each frame in `described` (the frames are then released
-    once written, before the reports read the publication back). If anything fails before the commit, the warehouse
-    and every file are as they were and the run directory is removed.
+    once written). The tables named in `keep` are handed to `reports` as
+    `warehouse.as_read` makes them, i.e. as `read_table` inside the transaction would
+    return them, without reading them back; the others are not held. If anything fails
+    before the commit, the warehouse and every file are as they were and the run
+    directory is removed.
     """
     processed = Path(processed_dir)
     processed.mkdir(parents=True, exist_ok=True)
@@ -179,13 +185,17 @@ def publish_run(
         shutil.rmtree(staged)
     staged.mkdir(parents=True)
     out = Publication(run=run)
+    kept: dict[str, pd.DataFrame] = {}
     committed = False
     try:
-        with publication_transaction(engine) as conn:
+        # Each file is fsynced once, by `fsync_tree` before the commit, not also as written.
+        with sync_later(), publication_transaction(engine) as conn:
             for name, frame in tables.items():
                 published = hold(conn, name, conform_frame(name, to_published(frame)))
                 write_table(conn, name, published)
                 write_csv(published, staged / f"{name}.csv")
+                if name in keep:
+                    kept[name] = as_read(conn, name, published)
                 if describe is None:
                     out.tables[name] = published
                 else:
@@ -197,7 +207,8 @@ def publish_run(
             out.certified_years = sorted(int(y) for y in certifications(conn)["year"])
             checkpoint("restatements")
             if reports is not None:
-                out.reports = reports(conn, staged)
+                out.reports = reports(conn, staged, kept)
+                kept.clear()
                 checkpoint("reports")
             out.files = sorted(p.name for p in staged.iterdir() if not p.name.startswith("."))
             PUBLICATIONS.create(conn, checkfirst=True)

@@ -24,10 +24,10 @@ from tillvaxt.instruments import instrument_name
 from tillvaxt.money import ore_to_decimal
 from tillvaxt.orgnr import is_personal, scrub
 from tillvaxt.publish.files import staged_file
+from tillvaxt.publish.tables import NUMBER_SHAPED
 from tillvaxt.region import Region
 
 SCHEMA_VERSION = "1.4"
-_SIX_DIGITS = "[0-9]{6}"
 # Organisation numbers of the funders (regions are public bodies: not personal data).
 FUNDER_ORG_NUMBERS = {"Region Halland": "2321000115"}
 
@@ -63,11 +63,11 @@ def _among(values: pd.Series, among: pd.Series) -> pd.Series:
 def _scrub_texts(texts: pd.Series) -> list[str]:
     """`scrub` of every text, run only where one could hold a number to mask.
 
-    `scrub` masks nothing in a text without six consecutive ASCII digits, so one
-    vectorised search picks the few texts it must see.
+    `scrub` masks nothing in a text without a number's shape (`NUMBER_SHAPED`), so
+    one vectorised search picks the few texts it must see.
     """
     values = texts.tolist()
-    suspect = texts.str.contains(_SIX_DIGITS, regex=True).to_numpy(dtype=bool)
+    suspect = texts.str.contains(NUMBER_SHAPED, regex=True).to_numpy(dtype=bool)
     for i in suspect.nonzero()[0].tolist():
         values[i] = scrub(values[i])
     return values

@@ -5,7 +5,8 @@ LibreOffice show with the locale's thousands separator: `10 811 000` on a Swedis
 machine (a literal `# ##0` would not group numbers above a million correctly). A
 suppressed cell holds the text `..`, as in Statistics Sweden's tables. The sheet
 "Om tabellerna" explains the rules; "Underlag <year>" lists the vouchers behind the
-appropriation's figures; the last sheet records the run: when, which code, the
+appropriation's figures (above `VOUCHER_SHEET_MAX` in a year, each instrument's figure,
+count and where its vouchers are published); the last sheet records the run: when, which code, the
 SHA-256 of every input file, the rules used, the reviewed restatements.
 
 Every sheet prints: A4 landscape, fitted to the page width (long tables run on over
@@ -205,66 +206,121 @@ def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
 VOUCHER_COLUMNS = [c for c in csv_header("usage_vouchers") if c not in ("year", "instrument")]
 
 
-# Rows on one worksheet (Excel's limit); a year with more vouchers continues on the
-# next sheet, "Underlag <year> (2)", rather than losing rows silently.
-SHEET_ROWS = 1_048_576
+# A year with more vouchers than this gets a summary sheet instead of the list: per
+# instrument the figure, its vouchers' count and where they are (`usage_vouchers.csv`
+# and the warehouse table, rows of the year and instrument). Writing a cell costs
+# xlsxwriter about 5-10 µs, so a list of 100 000 vouchers costs 5-10 s per workbook;
+# far below Excel's own limit of 1 048 576 rows per sheet, and a list longer than this
+# is filtered in the CSV or in SQL rather than read in the workbook.
+VOUCHER_SHEET_MAX = 50_000
+# Excel's day 0 for the 1900 date system (xlsxwriter's `write_datetime` counts from it).
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
-def _vouchers_start(wb, f, year: int, part: int):
-    """A fresh voucher sheet with its title and header rows (repeated on every page)."""
-    ws = wb.add_worksheet(f"Underlag {year}" + (f" ({part})" if part > 1 else ""))
+def _vouchers_start(wb, f, year: int, heads: list[str]):
+    """The voucher sheet with its title and header rows (repeated on every page)."""
+    ws = wb.add_worksheet(f"Underlag {year}")
     _print_setup(ws, 2)
-    heads = ["Insats", *(layout.HEADINGS[c] for c in VOUCHER_COLUMNS)]
     ws.write(0, 0, f"Underlag: verifikationer som belastar anslag 1:1 under {year}", f["title"])
     for j, head in enumerate(heads):
         ws.write(1, j, head, f["head"])
-    for j, width in enumerate((26, 14, 13, 14, 16, 34, 16, 30, 7)):
-        ws.set_column(j, j, width)
     ws.freeze_panes(2, 0)
     return ws
 
 
-def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame) -> None:
+def _by_instrument(mine: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The year's vouchers per instrument, instruments in the report's order."""
+    order = {c: i for i, c in enumerate(REPORT_ORDER)}
+    return sorted(mine.groupby("instrument"), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+
+
+def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame, most: int | None = None) -> None:
     """ "Underlag <year>": the vouchers behind each instrument's figure, with exact subtotals.
 
     Sums are Decimal (exact to the öre) and written as numbers; Excel's doubles hold
-    them exactly at these magnitudes.
+    them exactly at these magnitudes. Above `most` vouchers (`VOUCHER_SHEET_MAX`) the
+    sheet summarises and points to the published table instead (`_vouchers_summary`).
     """
     mine = vouchers[vouchers["year"].astype("int64") == year]
     if mine.empty:
         return
-    part = 1
-    ws = _vouchers_start(wb, f, year, part)
-    order = {c: i for i, c in enumerate(REPORT_ORDER)}
+    if len(mine) > (VOUCHER_SHEET_MAX if most is None else most):
+        _vouchers_summary(wb, f, year, mine)
+        return
+    ws = _vouchers_start(wb, f, year, ["Insats", *(layout.HEADINGS[c] for c in VOUCHER_COLUMNS)])
+    for j, width in enumerate((26, 14, 13, 14, 16, 34, 16, 30, 7)):
+        ws.set_column(j, j, width)
     r, total = 2, Decimal(0)
-    groups = sorted(mine.groupby("instrument"), key=lambda kv: (order.get(kv[0], 99), kv[0]))
-    for code, rows in groups:
+    for code, rows in _by_instrument(mine):
         name = instrument_name(str(code))
         rows = rows.sort_values(["booking_date", "voucher_id"], kind="stable")
-        dates = pd.to_datetime(rows["booking_date"]).dt.to_pydatetime()
-        subtotal = Decimal(0)
-        for rec, date in zip(rows[VOUCHER_COLUMNS].itertuples(index=False), dates, strict=True):
-            if r >= SHEET_ROWS - 3:  # room for the subtotal lines
-                part += 1
-                ws, r = _vouchers_start(wb, f, year, part), 2
-            ws.write_string(r, 0, name)
-            ws.write_string(r, 1, str(rec.voucher_id))
-            ws.write_datetime(r, 2, date, f["date"])
-            for j, value in ((3, rec.decision_id), (4, rec.recipient_id), (5, rec.recipient_name)):
-                if isinstance(value, str) or not pd.isna(value):
-                    ws.write_string(r, j, str(value))
-            amount = Decimal(rec.paid_sek)
-            subtotal += amount
-            ws.write_number(r, 6, float(amount), f["kr"])
-            ws.write_string(r, 7, str(rec.source_file))
-            ws.write_number(r, 8, int(rec.source_line))
+        # Column by column as Python values; the booking date as Excel's day number,
+        # which is what `write_datetime` writes for a date.
+        days = (pd.to_datetime(rows["booking_date"]) - EXCEL_EPOCH).dt.days.tolist()
+        texts = [
+            [None if pd.isna(v) else str(v) for v in rows[c].astype(object).tolist()]
+            for c in ("voucher_id", "decision_id", "recipient_id", "recipient_name")
+        ]
+        amounts = [Decimal(v) for v in rows["paid_sek"].tolist()]
+        files = [str(v) for v in rows["source_file"].tolist()]
+        lines = [int(v) for v in rows["source_line"].tolist()]
+        write_string, write_number = ws.write_string, ws.write_number
+        kr, date = f["kr"], f["date"]
+        for i, (voucher, decision, recipient, recipient_name) in enumerate(
+            zip(*texts, strict=True)
+        ):
+            write_string(r, 0, name)
+            write_string(r, 1, voucher)
+            write_number(r, 2, days[i], date)
+            for j, value in ((3, decision), (4, recipient), (5, recipient_name)):
+                if value is not None:
+                    write_string(r, j, value)
+            write_number(r, 6, float(amounts[i]), kr)
+            write_string(r, 7, files[i])
+            write_number(r, 8, lines[i])
             r += 1
+        subtotal = sum(amounts, Decimal(0))
         ws.write(r, 0, f"Summa {name}", f["label_total"])
         ws.write_number(r, 6, float(subtotal), f["kr_total"])
         total += subtotal
         r += 2
     ws.write(r, 0, f"Summa anslag 1:1 {year}", f["label_total"])
     ws.write_number(r, 6, float(total), f["kr_total"])
+
+
+def _vouchers_summary(wb, f, year: int, mine: pd.DataFrame) -> None:
+    """The voucher sheet of a year with too many vouchers to list: per instrument its
+    figure (exact subtotal) and count, and where each instrument's vouchers are."""
+    ws = _vouchers_start(
+        wb, f, year, ["Insats", "Verifikationer", "Belopp", "Var verifikationerna finns"]
+    )
+    for j, width in enumerate((34, 14, 18, 90)):
+        ws.set_column(j, j, width)
+    r, total, count = 2, Decimal(0), 0
+    for code, rows in _by_instrument(mine):
+        subtotal = sum((Decimal(v) for v in rows["paid_sek"].tolist()), Decimal(0))
+        ws.write_string(r, 0, instrument_name(str(code)))
+        ws.write_number(r, 1, len(rows), f["num"])
+        ws.write_number(r, 2, float(subtotal), f["kr"])
+        ws.write_string(
+            r,
+            3,
+            f"usage_vouchers.csv och lagrets tabell usage_vouchers: "
+            f"year = {year}, instrument = {code}",
+        )
+        total, count, r = total + subtotal, count + len(rows), r + 1
+    r += 1
+    ws.write(r, 0, f"Summa anslag 1:1 {year}", f["label_total"])
+    ws.write_number(r, 1, count, f["num_total"])
+    ws.write_number(r, 2, float(total), f["kr_total"])
+    ws.write(
+        r + 2,
+        0,
+        f"Året har {count} verifikationer, fler än de {VOUCHER_SHEET_MAX} en arbetsbok listar; "
+        "varje verifikation finns i usage_vouchers.csv bredvid arbetsboken och i lagrets "
+        "tabell usage_vouchers (samma rader, summerar till beloppen ovan).",
+        f["note"],
+    )
 
 
 def _about_sheet(wb, f, year: int, tables: Mapping[str, pd.DataFrame]) -> None:
