@@ -172,6 +172,13 @@ def measure(
         f"suppression {t1 - t0:.2f} s, audit {t2 - t1:.2f} s, "
         f"whole support_cells step {t2 - t_start:.2f} s, "
         f"audit rows {len(result)}, under-protected {leaks}"
+        + (
+            " (the published tables alone, where an `Alla` count over only the published"
+            " instruments' cells passes for their sum: not the gate, which is the linked"
+            " audit below)"
+            if joint is not None and leaks
+            else ""
+        )
     )
     if len(out) < len(all_cells):
         linked_audit(all_cells, out, rules)
