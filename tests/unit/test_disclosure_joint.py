@@ -16,6 +16,7 @@ import pytest
 from tests.assets.test_disclosure_robust import random_inputs
 from tillvaxt.groups import TOTAL
 from tillvaxt.statistics import joint
+from tillvaxt.statistics.attacker import build_model
 from tillvaxt.statistics.design import THREE_WAY, crosses_to_publish
 from tillvaxt.statistics.disclosure import (
     UNPUBLISHED,
@@ -26,6 +27,7 @@ from tillvaxt.statistics.disclosure import (
     suppress,
 )
 from tillvaxt.statistics.guard import protected_support
+from tillvaxt.statistics.relations import Relation
 from tillvaxt.statistics.support import ALL_INSTRUMENTS, support_cells
 
 RULES = DisclosureRules(time_limit_s=20)
@@ -136,3 +138,45 @@ def test_the_gate_passes_the_joint_design() -> None:
     keep, _, sup = rule_pattern(every)
     shown = int(((frame["recipients"] > 0) & ~frame["suppressed"]).sum())
     assert shown > published(every, keep, sup)
+
+
+def test_the_cheap_intruder_knows_no_sum_over_a_subset_of_instruments() -> None:
+    # Alla = A + B. Over the cells of Alla and A alone, "Alla ≤ A" may hold in the data
+    # (every recipient of Alla is one of A's), but an intruder who does not see B's
+    # cell cannot know it: only "A ≤ Alla" stays, and no amount equation.
+    rel = [Relation(0, (1, 2), exact_counts=False), Relation(3, (4, 5))]
+    kept = joint.restrict(rel, np.array([0, 1]), 6)
+    assert kept == [Relation(0, (1,), exact_counts=False, complete=False)]
+    cells = pd.DataFrame(
+        {"recipients": [2, 2], "paid_ore": [500, 500], "top1_ore": [300, 300]}
+        | {"top2_ore": [200, 200]}
+    )
+    model = build_model(cells, kept, np.array([True, True]), 3, 10.0, partial_sums=False)
+    assert [r.coef for r in model.rows[0]] == [{1: 1.0, 0: -1.0}]
+    assert model.rows[1] == []
+    pessimistic = build_model(cells, kept, np.array([True, True]), 3, 10.0)
+    assert len(pessimistic.rows[0]) == 2 and len(pessimistic.rows[1]) == 1
+
+
+def test_the_asset_uses_the_joint_design_when_configured() -> None:
+    from dagster import build_asset_context
+
+    from assets.statistics import DisclosureConfig
+    from assets.statistics import support_cells as cells_asset
+
+    payouts, profiles, population = random_inputs(6)
+    payouts = payouts[payouts["year"] == payouts["year"].min()]
+    outputs = {}
+    for joint_design in (False, True):
+        ctx = build_asset_context(partition_key="halland")
+        config = DisclosureConfig(joint_design=joint_design, joint_time_limit_s=30)
+        cells, _, check = list(cells_asset(ctx, config, payouts, profiles, population))
+        assert check.passed
+        outputs[joint_design] = cells
+    rule, joint_cells = outputs[False], outputs[True]
+    assert rule.metadata["table_design"].value == ["rule-based design"]
+    assert "joint design" in joint_cells.metadata["table_design"].value[0]
+    assert (
+        joint_cells.metadata["published_non_empty"].value
+        > rule.metadata["published_non_empty"].value
+    )

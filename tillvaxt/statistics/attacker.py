@@ -143,8 +143,18 @@ class YearModel:
 
 
 def build_model(
-    cells: pd.DataFrame, rels: list[Relation], frequency: np.ndarray, threshold: int, p: float
+    cells: pd.DataFrame,
+    rels: list[Relation],
+    frequency: np.ndarray,
+    threshold: int,
+    p: float,
+    partial_sums: bool = True,
 ) -> YearModel:
+    """The year's LP data. With `partial_sums` False, an `Alla` relation that lacks an
+    instrument (`Relation.complete`) gives only "each instrument ≤ `Alla`": the sum
+    over the instruments present is not what an intruder knows. (True, the default,
+    keeps that sum where it holds: pessimistic, which the rule-based optimiser on the
+    published tables alone relies on.)"""
     n = cells["recipients"].to_numpy(dtype="float64")
     paid = cells["paid_ore"].to_numpy(dtype="float64")
     v = paid / AMOUNT_SCALE
@@ -156,12 +166,14 @@ def build_model(
             rows[COUNTS].append(Row(coef, True))
             rows[AMOUNTS].append(Row(coef, True))
             continue
-        if paid[rel.total] == sum(paid[m] for m in rel.members):
+        whole = rel.complete or partial_sums
+        if whole and paid[rel.total] == sum(paid[m] for m in rel.members):
             rows[AMOUNTS].append(Row(coef, True))
         # Alla counts: at most the sum of the instruments', at least each instrument's;
         # each used only where it holds (an organisation with a net repayment on one
         # instrument may be a recipient of another but not of Alla).
-        for pair in [terms] + [[(m, 1.0), (rel.total, -1.0)] for m in rel.members]:
+        pairs = [[(m, 1.0), (rel.total, -1.0)] for m in rel.members]
+        for pair in [terms, *pairs] if whole else pairs:
             lhs = sum(a * n[c] for c, a in pair)
             if lhs <= 0:
                 rows[COUNTS].append(Row(dict(pair), False, -lhs))

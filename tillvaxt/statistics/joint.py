@@ -19,13 +19,18 @@ publishing its table cost the same, so the headline figures stay the most expens
 
 The loop is `optimal`'s (solve → attack → cut → solve again), on highspy, with the
 rule-based solution given as a starting point each round (every cut is a necessary
-condition, so a pattern that passes the linked audit satisfies all of them). When the
-loop does not end within its time, the caller keeps the rule-based design.
+condition, so a pattern that passes the linked audit satisfies all of them). Each round
+tries the cheapest intruder first: over the current pattern's published tables alone,
+then without the instruments' three-way cells, then the gate's whole linked model. Each
+knows less than the next (its cells and relations are a subset), so a cut it finds is a
+necessary condition too, and only a pattern the last one cannot break is returned. When
+the loop does not end within its time, the caller keeps the rule-based design.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -35,12 +40,14 @@ import pandas as pd
 from tillvaxt.groups import TOTAL
 from tillvaxt.statistics.attacker import AMOUNTS, COUNTS, Cut, YearModel, _highs, attack_year
 from tillvaxt.statistics.optimal import MAX_ROUNDS, NoSafePattern, _key, cell_costs
+from tillvaxt.statistics.relations import Relation
 from tillvaxt.statistics.support import ALL_INSTRUMENTS
 
 THREE_WAY = "kon × bakgrund × utbildning"
 _INF = highspy.kHighsInf
 # Within 1e-4 of the optimum: a looser gap (1e-3) cost 0–10 cells a year on the sample.
 MIP_GAP = 1e-4
+# While the cheaper intruders still break the pattern, a 1 % gap is enough.
 FIRST_GAP = 1e-2
 
 
@@ -161,11 +168,14 @@ def solve_joint_year(
     start: tuple[np.ndarray, np.ndarray] | None,
     time_limit: float,
     relaxed: tuple[YearModel, np.ndarray] | None = None,
+    published_model: Callable[[np.ndarray], YearModel] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict]:
     """(published per cell, withheld per cell, stats) for one year's cells of every table.
 
     `start` is a safe (published, withheld) pair to begin from (the rule-based design);
-    raises `NoSafePattern` when the loop does not end within `time_limit`.
+    raises `NoSafePattern` when the loop does not end within `time_limit`. `relaxed`
+    (a model over a subset of the cells, and their positions) and `published_model`
+    (positions → a model over those cells) are the cheaper intruders tried first.
     """
     t0 = time.monotonic()
     size = model.size
@@ -227,7 +237,12 @@ def solve_joint_year(
             tv = np.where(t_col >= 0, x[np.maximum(t_col, 0)], fixed_t) > 0.5
             sup = x[:size] > 0.5
             cuts = []
-            if relaxed is not None:
+            if published_model is not None:
+                shown = np.flatnonzero(tv)
+                small = published_model(shown)
+                cuts = _attack(small, sup[shown], tv[shown], base_sole[shown])
+                cuts = [_lift(cut, shown) for cut in cuts]
+            if not cuts and relaxed is not None:
                 cuts = _attack(relaxed[0], sup[relaxed[1]], tv[relaxed[1]], base_sole[relaxed[1]])
                 cuts = [_lift(cut, relaxed[1]) for cut in cuts]
             if not cuts and gap > MIP_GAP:
@@ -252,6 +267,30 @@ def solve_joint_year(
     finally:
         model.unpublished = None
         model.sole = base_sole
+
+
+def restrict(rels: list[Relation], keep: np.ndarray, size: int) -> list[Relation]:
+    """The relations among the cells `keep` (positions), renumbered.
+
+    A table's relation stays when its margin and its categories are all kept; an `Alla`
+    relation with the instruments kept, marked incomplete when some are missing
+    (then only "each instrument ≤ `Alla`" is known).
+    """
+    pos = np.full(size, -1, dtype=np.int64)
+    pos[keep] = np.arange(len(keep))
+    out = []
+    for rel in rels:
+        total = int(pos[rel.total])
+        if total < 0:
+            continue
+        members = tuple(int(pos[m]) for m in rel.members if pos[m] >= 0)
+        whole = len(members) == len(rel.members)
+        if rel.exact_counts:
+            if whole:
+                out.append(Relation(total, members))
+        elif members:
+            out.append(Relation(total, members, False, rel.complete and whole))
+    return out
 
 
 def _attack(model: YearModel, sup: np.ndarray, tv: np.ndarray, sole: np.ndarray) -> list:
@@ -290,6 +329,7 @@ def joint_design(
     `keep`, the new `protected` (same columns, rows of `every[keep]` in order) and, per
     year, what happened (for the asset's metadata).
     """
+    from tillvaxt.statistics.attacker import build_model
     from tillvaxt.statistics.disclosure import SECONDARY, _model, primary_suppression
 
     n = len(every)
@@ -313,14 +353,36 @@ def joint_design(
             primary_reason = primary_suppression(local, rules)
             primary = (primary_reason != "").to_numpy()
             model = _model(local, primary_reason, rules)
-            sub = ~table_status(local)[2]
-            sl = local[sub].reset_index(drop=True)
-            relaxed = (_model(sl, primary_suppression(sl, rules), rules), np.flatnonzero(sub))
+
+            def published_model(shown: np.ndarray, local=local, model=model) -> YearModel:
+                return build_model(
+                    local.iloc[shown].reset_index(drop=True),
+                    restrict(model.rels, shown, model.size),
+                    model.frequency[shown],
+                    rules.frequency_threshold,
+                    rules.p_percent,
+                    partial_sums=False,
+                )
+
+            sub = np.flatnonzero(~table_status(local)[2])
+            relaxed = (published_model(sub), sub)
+
             pub, jsup, stats = solve_joint_year(
-                local, model, primary, (keep[mine], sup[mine]), time_limit, relaxed
+                local,
+                model,
+                primary,
+                (keep[mine], sup[mine]),
+                time_limit,
+                relaxed,
+                published_model,
             )
         except NoSafePattern as exc:
             notes[int(year)] = f"rule-based design kept ({exc})"
+            continue
+        except Exception as exc:  # a solver failure must not cost the rule's year
+            notes[int(year)] = (
+                f"rule-based design kept (the joint solve failed: {type(exc).__name__})"
+            )
             continue
         after = int((nonempty[mine] & pub & ~jsup).sum())
         took = time.monotonic() - t0
