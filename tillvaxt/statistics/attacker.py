@@ -51,6 +51,11 @@ _EPS = 1e-6
 _INF = highspy.kHighsInf
 UP, DOWN = 1, -1
 BIG = 1e9  # "unbounded": a billion recipients, or 10¹⁴ kronor
+_SETTLED = (
+    highspy.HighsModelStatus.kOptimal,
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
 
 
 @cache
@@ -86,10 +91,18 @@ class Row:
 
 @dataclass
 class Cut:
-    """`Σ coef[c]·x[c] ≥ rhs` over the year's suppression variables."""
+    """`Σ coef[c]·x[c] ≥ rhs` over the year's suppression variables.
+
+    With `YearModel.linked_cuts` (the joint design, `tillvaxt.statistics.joint`), also
+    `+ Σ unpub[c]·u[c]`, `u[c]` = 1 when cell c's table is not published, and `cell` is
+    the cell whose protection the cut asks for (the cut binds only when that cell is
+    withheld in a published table).
+    """
 
     coef: dict[int, float]
     rhs: float
+    unpub: dict[int, float] = field(default_factory=dict)
+    cell: int = -1
 
 
 @dataclass
@@ -108,6 +121,10 @@ class YearModel:
     # Cells of tables that are not published at all: unknowns to the intruder (a count
     # may be 0), linked by the same relations, with no protection asked of them here.
     unpublished: np.ndarray | None = None
+    # Cuts valid for every choice of published tables too (the joint design): a
+    # cell's extra count capacity when unpublished, and a singleton's own cells when
+    # their table is not published (then it does not know them), enter as `Cut.unpub`.
+    linked_cuts: bool = False
 
     @property
     def size(self) -> int:
@@ -126,8 +143,18 @@ class YearModel:
 
 
 def build_model(
-    cells: pd.DataFrame, rels: list[Relation], frequency: np.ndarray, threshold: int, p: float
+    cells: pd.DataFrame,
+    rels: list[Relation],
+    frequency: np.ndarray,
+    threshold: int,
+    p: float,
+    partial_sums: bool = True,
 ) -> YearModel:
+    """The year's LP data. With `partial_sums` False, an `Alla` relation that lacks an
+    instrument (`Relation.complete`) gives only "each instrument ≤ `Alla`": the sum
+    over the instruments present is not what an intruder knows. (True, the default,
+    keeps that sum where it holds: pessimistic, which the rule-based optimiser on the
+    published tables alone relies on.)"""
     n = cells["recipients"].to_numpy(dtype="float64")
     paid = cells["paid_ore"].to_numpy(dtype="float64")
     v = paid / AMOUNT_SCALE
@@ -139,12 +166,14 @@ def build_model(
             rows[COUNTS].append(Row(coef, True))
             rows[AMOUNTS].append(Row(coef, True))
             continue
-        if paid[rel.total] == sum(paid[m] for m in rel.members):
+        whole = rel.complete or partial_sums
+        if whole and paid[rel.total] == sum(paid[m] for m in rel.members):
             rows[AMOUNTS].append(Row(coef, True))
         # Alla counts: at most the sum of the instruments', at least each instrument's;
         # each used only where it holds (an organisation with a net repayment on one
         # instrument may be a recipient of another but not of Alla).
-        for pair in [terms] + [[(m, 1.0), (rel.total, -1.0)] for m in rel.members]:
+        pairs = [[(m, 1.0), (rel.total, -1.0)] for m in rel.members]
+        for pair in [terms, *pairs] if whole else pairs:
             lhs = sum(a * n[c] for c, a in pair)
             if lhs <= 0:
                 rows[COUNTS].append(Row(dict(pair), False, -lhs))
@@ -253,9 +282,15 @@ class ComponentLP:
         lp.a_matrix_.value_ = np.array(vals, dtype="float64")[order]
         self.h = _highs()
         self.h.setOptionValue("presolve", "off")
+        # Only the objective changes between solves: primal simplex goes on from the
+        # last basis (on the sample 3–7 times faster than the dual default).
+        self.h.setOptionValue("simplex_strategy", 4)
         self.h.passModel(lp)
         self._cost = np.zeros(ncol)
         self._fixed: set[int] = set()
+        # The row duals of the last solve per (cell, direction), with what was fixed:
+        # a failing cell's cut needs them, and re-solving for them doubled the LPs.
+        self._duals: dict[tuple[int, int], tuple[frozenset, np.ndarray]] = {}
 
     def fix(self, cells: set[int]) -> None:
         """Cells whose value the intruder knows (d = 0); the rest as usual."""
@@ -284,8 +319,18 @@ class ComponentLP:
         self.h.changeColCost(j, self._cost[j])
         self.h.run()
         status = self.h.getModelStatus()
+        if status not in _SETTLED:
+            # The true values (d = 0) are always feasible: a primal simplex that says
+            # otherwise lost its way on the scales; solve again from scratch, dual.
+            self.h.clearSolver()
+            self.h.setOptionValue("simplex_strategy", 1)
+            self.h.run()
+            self.h.setOptionValue("simplex_strategy", 4)
+            status = self.h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
-            x = np.asarray(self.h.getSolution().col_value)
+            sol = self.h.getSolution()
+            x = np.asarray(sol.col_value)
+            self._duals[(c, direction)] = (frozenset(self._fixed), np.asarray(sol.row_dual))
             return direction * float(x[j]), x
         if status in (
             highspy.HighsModelStatus.kUnbounded,
@@ -294,8 +339,10 @@ class ComponentLP:
             return np.inf, None
         raise RuntimeError(f"disclosure audit LP failed: {self.h.modelStatusToString(status)}")
 
-    def dual_bound(self, c: int, direction: int) -> tuple[float, dict[int, float]]:
-        """`room(x) ≤ const + Σ k_j·x_j` for every pattern x, from the LP just solved.
+    def dual_bound(
+        self, c: int, direction: int
+    ) -> tuple[float, dict[int, float], dict[int, float]]:
+        """`room(x) ≤ const + Σ k_j·x_j (+ Σ k'_j·u_j)` for every pattern x, from the LP just solved.
 
         The dual solution of the LP stays feasible whatever cells are withheld, so
         its objective bounds the room of any pattern: a published cell j enters with
@@ -304,7 +351,13 @@ class ComponentLP:
         """
         m, kind = self.model, self.kind
         rows = m.rows[kind]
-        y = np.asarray(self.h.getSolution().row_dual)
+        got = self._duals.get((c, direction))
+        if got is None or got[0] != self._fixed:
+            self.room(c, direction)
+            got = self._duals.get((c, direction))
+            if got is None or got[0] != self._fixed:
+                return np.inf, {}, {}  # unbounded: no bound, no cut
+        y = got[1]
         red: dict[int, float] = defaultdict(float)
         red[c] += -float(direction)
         const = 0.0
@@ -318,29 +371,65 @@ class ComponentLP:
                 red[cc] -= y[i] * a
         cap = m.down_capacity(kind)
         coef = {}
+        if m.linked_cuts:
+            return const, *self._linked_coef(red)
         for cc, rc in red.items():
             if cc in self._fixed:
                 continue
             k = (rc * cap[cc] if rc > 0 else 0.0) + (np.inf if rc < -1e-9 else 0.0)
             if k > 1e-9:
                 coef[cc] = k
-        return const, coef
+        return const, coef, {}
+
+    def _linked_coef(self, red: dict[int, float]) -> tuple[dict[int, float], dict[int, float]]:
+        """The bound's coefficients for any choice of tables: on `x`, and on `u` (unpublished).
+
+        A withheld count goes down to 1 in a published table and to 0 in an unpublished
+        one: `cap·x = (n−1)·x + u` for a non-empty cell. A singleton's own cell is
+        known to it (nothing) unless its table is unpublished (then a free unknown).
+        """
+        m, kind = self.model, self.kind
+        coef, unpub = {}, {}
+        for cc, rc in red.items():
+            pos = rc if rc > 0 else 0.0
+            up = np.inf if rc < -1e-9 else 0.0
+            if kind == AMOUNTS:
+                pub_cap, extra = float(m.v[cc]), 0.0
+            else:
+                pub_cap, extra = max(float(m.n[cc]) - 1.0, 0.0), float(m.n[cc] >= 1)
+            if cc in self._fixed:
+                k, ku = 0.0, pos * (pub_cap + extra) + up
+            else:
+                k, ku = pos * pub_cap + up, pos * extra
+            if k > 1e-9:
+                coef[cc] = k
+            if ku > 1e-9:
+                unpub[cc] = ku
+        return coef, unpub
 
     def cut(self, c: int, direction: int, need: float) -> Cut:
         """The capacity cut for (`c`, `direction`): its room must reach `need`."""
         self.room(c, direction)
-        return combine([self.dual_bound(c, direction)], need)
+        return combine([self.dual_bound(c, direction)], need, c)
 
 
-def combine(bounds: list[tuple[float, dict[int, float]]], need: float) -> Cut:
+def combine(bounds: list[tuple[float, dict, dict]], need: float, cell: int = -1) -> Cut:
     """`Σ bounds ≥ need` as a cut; coefficients capped at the right-hand side (x is 0/1)."""
     const = sum(b[0] for b in bounds)
     total: dict[int, float] = defaultdict(float)
-    for _, coef in bounds:
-        for c, k in coef.items():
+    unpub: dict[int, float] = defaultdict(float)
+    for b in bounds:
+        for c, k in b[1].items():
             total[c] += k
+        for c, k in b[2].items():
+            unpub[c] += k
     rhs = need - const
-    return Cut({c: min(k, rhs) for c, k in total.items() if min(k, rhs) > 1e-9}, rhs)
+    return Cut(
+        {c: min(k, rhs) for c, k in total.items() if min(k, rhs) > 1e-9},
+        rhs,
+        {c: min(k, rhs) for c, k in unpub.items() if min(k, rhs) > 1e-9},
+        cell,
+    )
 
 
 def _met(model: YearModel, kind: int, c: int, up: float, down: float) -> bool:
@@ -436,14 +525,15 @@ class _Component:
         side, width = m.side[kind][c], m.width[kind][c]
         bounds = {}
         for d in (UP, DOWN):
-            lp.room(c, d)
+            if (c, d) not in lp._duals:
+                lp.room(c, d)
             bounds[d] = lp.dual_bound(c, d)
         if side > 0 and up < side - _EPS:
-            self.cuts.append(combine([bounds[UP]], side))
+            self.cuts.append(combine([bounds[UP]], side, c))
         if side > 0 and down < side - _EPS:
-            self.cuts.append(combine([bounds[DOWN]], side))
+            self.cuts.append(combine([bounds[DOWN]], side, c))
         if up + down < width - _EPS:
-            self.cuts.append(combine([bounds[UP], bounds[DOWN]], width))
+            self.cuts.append(combine([bounds[UP], bounds[DOWN]], width, c))
 
     def run(self, exact: bool, singletons: bool) -> None:
         m, kind = self.model, self.kind

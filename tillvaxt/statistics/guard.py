@@ -27,6 +27,7 @@ from tillvaxt.statistics.disclosure import (
     suppress,
     withheld_years,
 )
+from tillvaxt.statistics.joint import joint_design
 from tillvaxt.statistics.support import PUBLIC_COLUMNS, support_by_group
 from tillvaxt.statistics.survey import COLUMNS as SURVEY_COLUMNS
 from tillvaxt.statistics.survey import lonely_strata, survey_estimates
@@ -52,6 +53,8 @@ class Guarded:
     audited: int = 0
     under_protected: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Per year, what the joint design did (`protected_support(joint_time_limit=…)`).
+    design_notes: list[str] = field(default_factory=list)
 
 
 def _findings(table: str, withheld: dict[int | None, str]) -> pd.DataFrame:
@@ -116,22 +119,33 @@ def protected_support(
     rules: DisclosureRules,
     years: list[int] | None = None,
     design=None,
+    joint_time_limit: float | None = None,
 ) -> Guarded:
     """Cells after disclosure control, audited; nothing raises.
 
     `build_cells()` makes the true cells; `design(cells)`, when given, says per cell
-    whether its table is published (without it every cell is). A year whose pattern
+    whether its table is published (without it every cell is). With
+    `joint_time_limit`, each year's tables and pattern are then improved by the joint
+    MILP (`joint.joint_design`; the rule's are kept for a year it does not finish in
+    time or does not improve). A year whose pattern
     fails the independent audit (the outsider or any singleton, with the year's
     unpublished tables linked in) is withheld whole: a failing pattern is never published.
     """
     start = time.monotonic()
     cells = None
+    notes: dict[int, str] = {}
     try:
         every = build_cells()
         keep = design(every) if design is not None else pd.Series(True, index=every.index)
         cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
-        unpublished = every[~keep.to_numpy(dtype=bool)]
         protected, _ = suppress(cells, rules)
+        if joint_time_limit is not None and design is not None:
+            mask, protected, notes = joint_design(
+                every, keep.to_numpy(dtype=bool), protected, rules, joint_time_limit
+            )
+            keep = pd.Series(mask, index=every.index)
+            cells = every[mask].reset_index(drop=True)
+        unpublished = every[~keep.to_numpy(dtype=bool)]
         results, bad_years = [], set()
         for year in sorted(protected["year"].unique()):
             mine = protected["year"] == year
@@ -158,6 +172,7 @@ def protected_support(
             seconds=time.monotonic() - start,
             audited=len(passed),
             under_protected=int((~passed["protected"]).sum()),
+            design_notes=[f"{y}: {note}" for y, note in sorted(notes.items())],
         )
     except Exception as exc:
         why = f"the statistics step failed ({_why(exc)})"

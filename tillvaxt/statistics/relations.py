@@ -23,6 +23,9 @@ class Relation:
     total: int
     members: tuple[int, ...]
     exact_counts: bool = True
+    # False for an `Alla` relation that lacks an instrument of the year (its table is
+    # not among the cells): then only "each member ≤ total" is known for certain.
+    complete: bool = True
 
 
 def p_sensitivity(cells: pd.DataFrame, p: float) -> pd.Series:
@@ -61,7 +64,10 @@ def relations(cells: pd.DataFrame) -> list[Relation]:
             alla[key[1:]] = i
         else:
             by_group[key[1:]].append(i)
+    instruments = len(set(cells["instrument"]) - {ALL_INSTRUMENTS})
     out.extend(
-        Relation(alla[g], tuple(m), exact_counts=False) for g, m in by_group.items() if g in alla
+        Relation(alla[g], tuple(m), exact_counts=False, complete=len(m) == instruments)
+        for g, m in by_group.items()
+        if g in alla
     )
     return out
