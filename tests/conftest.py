@@ -9,6 +9,7 @@ warehouse or outputs. Test switches (`TILLVAXT_TEST_*`, `TILLVAXT_REQUIRE_*`) ar
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -45,6 +46,17 @@ def _isolate() -> None:
 
 
 _isolate()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what collection imported (Dagster, pandas, the definitions: a few hundred
+    thousand long-lived objects) out of the collector's reach, and collect the youngest
+    generation less often: otherwise every full collection walks them all again, and an
+    allocation-heavy test (Hypothesis, a whole pipeline run) spent more time collecting
+    than testing. Garbage is still collected."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
