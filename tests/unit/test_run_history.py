@@ -56,3 +56,44 @@ def test_other_sqlite_files_keep_their_settings(tmp_path: Path) -> None:
         assert _store(elsewhere, "x") == 2
     history = _wal_db(home / "history" / "runs.db")
     assert _store(history, "after the run") == 2  # the hook is gone after the block
+
+
+def test_dagsters_storages_share_one_engine_per_file_within_the_block(tmp_path: Path) -> None:
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    with quick_local_history(str(tmp_path)):
+        first = sqlite_event_log.create_engine(url, poolclass=NullPool)
+        assert sqlite_event_log.create_engine(url, poolclass=NullPool) is first
+        assert sqlite_event_log.create_engine(f"{url}x", poolclass=NullPool) is not first
+    assert sqlite_event_log.create_engine is sa.create_engine
+
+
+def test_a_run_stored_with_shared_engines_reads_back_whole(tmp_path: Path) -> None:
+    """Every event of a run made inside the block is in the history a fresh instance reads."""
+    from dagster import DagsterInstance, asset, materialize
+    from dagster._core.instance.ref import InstanceRef
+
+    @asset
+    def upstream() -> int:
+        return 1
+
+    @asset
+    def downstream(upstream: int) -> int:
+        return upstream + 1
+
+    home = str(tmp_path / "home")
+    Path(home).mkdir()
+    with (
+        quick_local_history(home),
+        DagsterInstance.from_ref(InstanceRef.from_dir(home)) as instance,
+    ):
+        result = materialize([upstream, downstream], instance=instance)
+        stored_inside = len(instance.all_logs(result.run_id))
+    with DagsterInstance.from_ref(InstanceRef.from_dir(home)) as instance:
+        logs = instance.all_logs(result.run_id)
+        assert instance.get_run_by_id(result.run_id).is_success
+    assert len(logs) == stored_inside
+    kinds = [e.dagster_event.event_type_value for e in logs if e.dagster_event]
+    assert kinds.count("ASSET_MATERIALIZATION") == 2
+    assert kinds[-1] == "PIPELINE_SUCCESS"  # the run's end, as Dagster still names it
