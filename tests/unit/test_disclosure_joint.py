@@ -180,3 +180,60 @@ def test_the_asset_uses_the_joint_design_when_configured() -> None:
         joint_cells.metadata["published_non_empty"].value
         > rule.metadata["published_non_empty"].value
     )
+
+
+def test_a_joint_year_failing_the_gate_goes_back_to_the_rule(monkeypatch) -> None:
+    # The joint loop leaves the whole linked intruder to the gate: a year whose joint
+    # pattern fails it must publish the rule's design, not be withheld whole.
+    every = one_year(6)
+    keep, out, sup = rule_pattern(every)
+
+    def leaky(every, keep, protected, rules, time_limit, verify=True):
+        # Every table published, nothing withheld: sensitive cells in plain sight.
+        shown = every.assign(suppressed=False, suppression_reason="", withheld_because="")
+        return np.ones(len(every), dtype=bool), shown, {2019: "joint design: leaky"}
+
+    monkeypatch.setattr("tillvaxt.statistics.guard.joint_design", leaky)
+    result = protected_support(
+        lambda: every,
+        RULES,
+        [2019],
+        design=lambda cells: crosses_to_publish(cells, RULES),
+        joint_time_limit=30,
+    )
+    assert result.under_protected == 0 and result.audited > 0
+    assert not result.withheld
+    assert "failed the linked audit" in result.design_notes[0]
+    frame = result.frame
+    assert len(frame) == int(keep.sum())
+    assert frame["suppressed"].tolist() == out["suppressed"].tolist()
+    assert int(((frame["recipients"] > 0) & ~frame["suppressed"]).sum()) == published(
+        every, keep, sup
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 6])
+def test_skipping_groups_found_safe_changes_no_cut(seed: int) -> None:
+    # A group whose LPs are the same as one found protected is protected: with the
+    # cache, the same cuts (and only those) come out of a second, changed pattern.
+    from tillvaxt.statistics.attacker import attack_year
+
+    every = one_year(seed)
+    keep, _, sup = rule_pattern(every)
+    reason = primary_suppression(every, RULES)
+    model = _model(every, reason, RULES)
+    model.unpublished = ~keep
+    model.sole = np.where(keep, model.sole, -1)
+    model.linked_cuts = True
+    first = sup | ~keep
+    # The second pattern: one more published cell withheld (a pattern the loop may try).
+    extra = np.flatnonzero(keep & ~sup & (every["recipients"].to_numpy() > 0))[0]
+    second = first.copy()
+    second[extra] = True
+    safe: set[tuple] = set()
+    attack_year(model, first, want_cuts=True, safe=safe)
+    assert safe  # some groups were found protected
+    _, cached = attack_year(model, second, want_cuts=True, safe=safe)
+    _, fresh = attack_year(model, second, want_cuts=True)
+    key = lambda c: (sorted(c.coef.items()), c.rhs, sorted(c.unpub.items()), c.cell)  # noqa: E731
+    assert sorted(map(key, cached)) == sorted(map(key, fresh))
