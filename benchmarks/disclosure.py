@@ -13,7 +13,8 @@ lower bound for a linked pattern, not a safe pattern itself). With `--search` it
 looks, year by year, for a better set of published tables than the design rule's
 (`search_design`) and audits what it finds: how many cells a design could publish.
 With `--joint`, also the joint design (`tillvaxt.statistics.joint`: the tables chosen
-inside the MILP), on the sample and the generated set.
+inside the MILP), on the sample and the generated set, and the three statistics steps
+on the sample as the assets run them, with the rule and the joint design alternately.
 """
 
 from __future__ import annotations
@@ -205,6 +206,36 @@ def linked_audit(all_cells: pd.DataFrame, out: pd.DataFrame, rules: DisclosureRu
     return len(bad)
 
 
+def statistics_steps(inputs, rules: DisclosureRules, joint: float, runs: int = 2) -> None:
+    """The three statistics steps as the assets run them (the `guard` functions), with
+    the rule and with the joint design alternately, wall and CPU time; prints them."""
+    from tillvaxt.statistics.guard import guarded_public, guarded_survey, protected_support
+    from tillvaxt.statistics.survey import MIN_ANSWERS
+    from tillvaxt.validate.surveys import read_survey, validate_survey
+
+    survey = validate_survey(read_survey(RAW)).valid
+    for _ in range(runs):
+        for name, limit in (("rule", None), ("joint", joint)):
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = protected_support(
+                lambda: support_cells(*inputs),
+                rules,
+                design=lambda cells: crosses_to_publish(cells, rules),
+                joint_time_limit=limit,
+            )
+            t1 = time.perf_counter()
+            guarded_public(result.frame)
+            guarded_survey(survey, MIN_ANSWERS)
+            t2 = time.perf_counter()
+            f = result.frame
+            print(
+                f"statistics steps, {name}: {t2 - t0:.2f} s (CPU {time.process_time() - c0:.2f} s;"
+                f" support_cells {t1 - t0:.2f} s), "
+                f"{int(((f['recipients'] > 0) & ~f['suppressed']).sum())} non-empty published,"
+                f" linked audit under-protected {result.under_protected}"
+            )
+
+
 def _published(out: pd.DataFrame) -> int:
     if (out["withheld_because"] != "").any():
         return -1  # a withheld year publishes nothing of its own: never better
@@ -268,6 +299,7 @@ def main() -> None:
     measure("sample", sample_inputs(), rules, args.tauargus)
     if args.joint:
         measure("sample, joint design", sample_inputs(), rules, args.tauargus, joint=args.joint)
+        statistics_steps(sample_inputs(), rules, args.joint)
     if args.search:
         measure("sample, searched design", sample_inputs(), rules, args.tauargus, search=True)
     from tillvaxt.statistics.survey import survey_estimates

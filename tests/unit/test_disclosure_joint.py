@@ -180,3 +180,108 @@ def test_the_asset_uses_the_joint_design_when_configured() -> None:
         joint_cells.metadata["published_non_empty"].value
         > rule.metadata["published_non_empty"].value
     )
+
+
+def test_a_joint_year_failing_the_gate_goes_back_to_the_rule(monkeypatch) -> None:
+    # The joint loop leaves the whole linked intruder to the gate: a year whose joint
+    # pattern fails it must publish the rule's design, not be withheld whole.
+    every = one_year(6)
+    keep, out, sup = rule_pattern(every)
+
+    def leaky(every, keep, protected, rules, time_limit, verify=True):
+        # Every table published, nothing withheld: sensitive cells in plain sight.
+        shown = every.assign(suppressed=False, suppression_reason="", withheld_because="")
+        return np.ones(len(every), dtype=bool), shown, {2019: "joint design: leaky"}
+
+    monkeypatch.setattr("tillvaxt.statistics.guard.joint_design", leaky)
+    result = protected_support(
+        lambda: every,
+        RULES,
+        [2019],
+        design=lambda cells: crosses_to_publish(cells, RULES),
+        joint_time_limit=30,
+    )
+    assert result.under_protected == 0 and result.audited > 0
+    assert not result.withheld
+    assert "failed the linked audit" in result.design_notes[0]
+    frame = result.frame
+    assert len(frame) == int(keep.sum())
+    assert frame["suppressed"].tolist() == out["suppressed"].tolist()
+    assert int(((frame["recipients"] > 0) & ~frame["suppressed"]).sum()) == published(
+        every, keep, sup
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 6])
+def test_skipping_groups_found_safe_changes_no_cut(seed: int) -> None:
+    # A group whose LPs are the same as one found protected is protected: with the
+    # cache, the same cuts (and only those) come out of a second, changed pattern.
+    from tillvaxt.statistics.attacker import attack_year
+
+    every = one_year(seed)
+    keep, _, sup = rule_pattern(every)
+    reason = primary_suppression(every, RULES)
+    model = _model(every, reason, RULES)
+    model.unpublished = ~keep
+    model.sole = np.where(keep, model.sole, -1)
+    model.linked_cuts = True
+    first = sup | ~keep
+    # The second pattern: one more published cell withheld (a pattern the loop may try).
+    extra = np.flatnonzero(keep & ~sup & (every["recipients"].to_numpy() > 0))[0]
+    second = first.copy()
+    second[extra] = True
+    safe: set[tuple] = set()
+    attack_year(model, first, want_cuts=True, safe=safe)
+    assert safe  # some groups were found protected
+    _, cached = attack_year(model, second, want_cuts=True, safe=safe)
+    _, fresh = attack_year(model, second, want_cuts=True)
+    key = lambda c: (sorted(c.coef.items()), c.rhs, sorted(c.unpub.items()), c.cell)  # noqa: E731
+    assert sorted(map(key, cached)) == sorted(map(key, fresh))
+
+
+def test_only_the_failing_joint_year_goes_back_to_the_rule(monkeypatch) -> None:
+    # Two years: the later one's joint pattern leaks (made so here), the earlier one's
+    # is the joint's own (it improves on the rule: 14 -> 27 cells).
+    payouts, profiles, population = random_inputs(6)
+    every = support_cells(payouts, profiles, population).reset_index(drop=True)
+    second, first = sorted(every["year"].unique())
+    rule_keep = crosses_to_publish(every, RULES).to_numpy()
+    rule_out, _ = suppress(every[rule_keep].reset_index(drop=True), RULES)
+    real = joint.joint_design
+
+    def half_leaky(every, keep, protected, rules, time_limit, verify=True):
+        mask, out, notes = real(every, keep, protected, rules, time_limit, verify)
+        year = every["year"].to_numpy()
+        mask = np.where(year == first, True, mask)
+        out = every[mask].reset_index(drop=True)
+        joint_rows = real(every, keep, protected, rules, time_limit, verify)[1]
+        out["suppressed"] = False
+        out["suppression_reason"] = ""
+        out["withheld_because"] = ""
+        later = out["year"] == second
+        out.loc[later, ["suppressed", "suppression_reason", "withheld_because"]] = joint_rows.loc[
+            joint_rows["year"] == second, ["suppressed", "suppression_reason", "withheld_because"]
+        ].to_numpy()
+        return mask, out, notes
+
+    monkeypatch.setattr("tillvaxt.statistics.guard.joint_design", half_leaky)
+    result = protected_support(
+        lambda: every,
+        RULES,
+        [int(first), int(second)],
+        design=lambda cells: crosses_to_publish(cells, RULES),
+        joint_time_limit=30,
+    )
+    assert result.under_protected == 0 and not result.withheld
+    notes = dict(note.split(": ", 1) for note in result.design_notes)
+    assert "failed the linked audit" in notes[str(first)]
+    assert notes[str(second)].startswith("joint design:")
+    frame = result.frame
+    old = frame[frame["year"] == first].reset_index(drop=True)
+    rule_first = rule_out[rule_out["year"] == first].reset_index(drop=True)
+    pd.testing.assert_frame_equal(old, rule_first, check_dtype=False)
+    _, joint_out, _ = real(every, rule_keep, rule_out, RULES, 30)
+    new = frame[frame["year"] == second].reset_index(drop=True)
+    joint_second = joint_out[joint_out["year"] == second].reset_index(drop=True)
+    assert new["suppressed"].tolist() == joint_second["suppressed"].tolist()
+    assert new[["instrument", "table"]].equals(joint_second[["instrument", "table"]])

@@ -455,20 +455,76 @@ def attack_year(
     exact: bool = False,
     singletons: bool = True,
     want_cuts: bool = False,
+    safe: set[tuple] | None = None,
+    names: np.ndarray | None = None,
 ) -> tuple[dict[int, tuple[CellResult, CellResult]], list[Cut]]:
     """Every withheld cell's room (counts, amounts) and protection; cuts for the unprotected.
 
     `exact` solves both ends for every cell (otherwise an end already shown wide enough
     by earlier LP solutions is not solved). With `singletons`, a cell the outsider
     cannot narrow down enough must also resist each organisation alone in withheld
-    cells of its linked group.
+    cells of its linked group. With `safe` (keys of `component_key`, cell names
+    `names[c]`), a group already found protected is skipped, and one found protected
+    now is added: its cells are then missing from the result (only the cuts are wanted).
     """
     out: dict[int, list[CellResult]] = {}
     cuts: list[Cut] = []
     for comp in components(model, sup):
         for kind in (COUNTS, AMOUNTS):
+            key = None
+            if safe is not None:
+                key = component_key(model, kind, comp, sup, names, exact, singletons)
+                if key in safe:
+                    continue
+            before = len(cuts)
             _Component(model, kind, comp, sup, out, cuts, want_cuts).run(exact, singletons)
+            if (
+                key is not None
+                and len(cuts) == before
+                and all(out[c][kind].protected for c in comp if c in out)
+            ):
+                safe.add(key)
     return {c: (r[0], r[1]) for c, r in out.items()}, cuts
+
+
+def component_key(
+    model: YearModel,
+    kind: int,
+    comp: list[int],
+    sup: np.ndarray,
+    names: np.ndarray | None,
+    exact: bool,
+    singletons: bool,
+) -> tuple:
+    """Everything a linked group's LPs and verdicts depend on, in cell names (`names[c]`).
+
+    Two groups with the same key are the same LPs with the same requirements and the
+    same organisations, so a group found protected once is protected again (the joint
+    design's rounds change a few groups of the pattern at a time).
+    """
+    name = (lambda c: int(c)) if names is None else (lambda c: int(names[c]))
+    rows = model.rows[kind]
+    row_ids = sorted({r for c in comp for r in model.cell_rows[kind][c]})
+    sig = []
+    for r in row_ids:
+        row = rows[r]
+        terms = tuple(sorted((name(c), a) for c, a in row.coef.items() if sup[c]))
+        sig.append((terms, row.equality, 0.0 if row.equality else row.slack))
+    sig.sort()
+    idx = np.asarray(comp)
+    unpub = np.zeros(len(idx), dtype=bool) if model.unpublished is None else model.unpublished[idx]
+    return (
+        kind,
+        exact,
+        singletons,
+        tuple(name(c) for c in comp),
+        tuple(sig),
+        model.down_capacity(kind)[idx].tobytes(),
+        model.width[kind][idx].tobytes(),
+        model.side[kind][idx].tobytes(),
+        model.sole[idx].tobytes(),
+        unpub.tobytes(),
+    )
 
 
 class _Component:

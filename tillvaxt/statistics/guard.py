@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from tillvaxt.rules.findings import empty_findings, findings
@@ -114,6 +115,59 @@ def _linked_audit(published: pd.DataFrame, hidden: pd.DataFrame, rules: Disclosu
     return result
 
 
+def _joint(
+    every: pd.DataFrame,
+    keep: pd.Series,
+    protected: pd.DataFrame,
+    rules: DisclosureRules,
+    time_limit: float,
+) -> tuple[pd.Series, pd.DataFrame, dict[int, pd.DataFrame], dict[int, str]]:
+    """The joint design's tables and pattern, each year it changed audited linked.
+
+    The joint loop leaves the whole linked model's intruder to this audit (it would
+    be the same LPs twice, a third of the joint's time); a year whose joint pattern
+    fails it goes back to the rule's design, the one `protected` has. Returns the
+    published mask, the cells, the audits that stand (by year) and the notes.
+    """
+    rule_keep = keep.to_numpy(dtype=bool)
+    mask, joint, notes = joint_design(every, rule_keep, protected, rules, time_limit, False)
+    years = every["year"].to_numpy()
+    changed = sorted(
+        int(y)
+        for y in set(years.tolist())
+        if (mask != rule_keep)[years == y].any()
+        or not joint.loc[joint["year"] == y, "suppressed"]
+        .reset_index(drop=True)
+        .equals(protected.loc[protected["year"] == y, "suppressed"].reset_index(drop=True))
+    )
+    audited, back = {}, []
+    for year in changed:
+        mine = joint["year"] == year
+        hidden = every[~mask & (years == year)]
+        try:
+            result = _linked_audit(joint[mine], hidden, rules)
+        except Exception:
+            result = None
+        if result is not None and result["protected"].all():
+            audited[year] = result
+        else:
+            back.append(year)
+            notes[year] = "rule-based design kept (the joint pattern failed the linked audit)"
+    if not back:
+        return pd.Series(mask, index=every.index), joint, audited, notes
+    # Some years go back to the rule's rows: rebuild the frame, and audit every year again.
+    revert = np.isin(years, back)
+    final = np.where(revert, rule_keep, mask)
+    rows = pd.concat(
+        [
+            joint.set_axis(every.index[mask])[~np.isin(joint["year"].to_numpy(), back)],
+            protected.set_axis(every.index[rule_keep])[np.isin(protected["year"].to_numpy(), back)],
+        ]
+    )
+    out = rows.loc[every.index[final]].reset_index(drop=True)
+    return pd.Series(final, index=every.index), out, {}, notes
+
+
 def protected_support(
     build_cells,
     rules: DisclosureRules,
@@ -139,20 +193,22 @@ def protected_support(
         keep = design(every) if design is not None else pd.Series(True, index=every.index)
         cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
         protected, _ = suppress(cells, rules)
+        audited: dict[int, pd.DataFrame] = {}
         if joint_time_limit is not None and design is not None:
-            mask, protected, notes = joint_design(
-                every, keep.to_numpy(dtype=bool), protected, rules, joint_time_limit
+            keep, protected, audited, notes = _joint(
+                every, keep, protected, rules, joint_time_limit
             )
-            keep = pd.Series(mask, index=every.index)
-            cells = every[mask].reset_index(drop=True)
+            cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
         unpublished = every[~keep.to_numpy(dtype=bool)]
         results, bad_years = [], set()
         for year in sorted(protected["year"].unique()):
             mine = protected["year"] == year
             try:
-                result = _linked_audit(
-                    protected[mine], unpublished[unpublished["year"] == year], rules
-                )
+                result = audited.get(int(year))
+                if result is None:
+                    result = _linked_audit(
+                        protected[mine], unpublished[unpublished["year"] == year], rules
+                    )
             except Exception as exc:
                 result = None
                 why = f"the independent audit could not run ({_why(exc)})"

@@ -169,6 +169,7 @@ def solve_joint_year(
     time_limit: float,
     relaxed: tuple[YearModel, np.ndarray] | None = None,
     published_model: Callable[[np.ndarray], YearModel] | None = None,
+    verify: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, dict]:
     """(published per cell, withheld per cell, stats) for one year's cells of every table.
 
@@ -176,6 +177,9 @@ def solve_joint_year(
     raises `NoSafePattern` when the loop does not end within `time_limit`. `relaxed`
     (a model over a subset of the cells, and their positions) and `published_model`
     (positions → a model over those cells) are the cheaper intruders tried first.
+    Without `verify`, the loop ends when they find nothing at the final gap: the
+    whole linked model's intruder is then the caller's audit (`guard.protected_support`,
+    which falls back to the rule's design for a year it fails), not run twice.
     """
     t0 = time.monotonic()
     size = model.size
@@ -207,7 +211,6 @@ def solve_joint_year(
     _initial(milp, model, primary)
     gap = FIRST_GAP
     h.setOptionValue("mip_rel_gap", gap)
-
     start_x = None
     if start is not None:
         pub, sup = start
@@ -218,6 +221,8 @@ def solve_joint_year(
 
     base_sole = model.sole.copy()
     seen: set[tuple] = set()
+    # Linked groups an intruder found protected in an earlier round (`attacker.component_key`).
+    safe: set[tuple] = set()
     try:
         for rnd in range(1, MAX_ROUNDS + 1):
             left = time_limit - (time.monotonic() - t0)
@@ -240,19 +245,28 @@ def solve_joint_year(
             if published_model is not None:
                 shown = np.flatnonzero(tv)
                 small = published_model(shown)
-                cuts = _attack(small, sup[shown], tv[shown], base_sole[shown])
+                cuts = _attack(small, sup[shown], tv[shown], base_sole[shown], safe, shown)
                 cuts = [_lift(cut, shown) for cut in cuts]
             if not cuts and relaxed is not None:
-                cuts = _attack(relaxed[0], sup[relaxed[1]], tv[relaxed[1]], base_sole[relaxed[1]])
-                cuts = [_lift(cut, relaxed[1]) for cut in cuts]
+                r_model, r_pos = relaxed
+                cuts = _attack(r_model, sup[r_pos], tv[r_pos], base_sole[r_pos], safe, r_pos)
+                cuts = [_lift(cut, r_pos) for cut in cuts]
             if not cuts and gap > MIP_GAP:
                 gap = MIP_GAP  # safe against the cheap attack: now solve it properly
                 h.setOptionValue("mip_rel_gap", gap)
                 continue
+            if not cuts and verify:
+                cuts = _attack(model, sup, tv, base_sole, safe)
             if not cuts:
-                cuts = _attack(model, sup, tv, base_sole)
-            if not cuts:
-                return tv, sup & tv, {"rounds": rnd, "cuts": len(seen)}
+                return (
+                    tv,
+                    sup & tv,
+                    {
+                        "rounds": rnd,
+                        "cuts": len(seen),
+                        "seconds": time.monotonic() - t0,
+                    },
+                )
             new = 0
             for cut in cuts:
                 key = (_key(cut), cut.cell, tuple(sorted(cut.unpub.items())))
@@ -293,13 +307,23 @@ def restrict(rels: list[Relation], keep: np.ndarray, size: int) -> list[Relation
     return out
 
 
-def _attack(model: YearModel, sup: np.ndarray, tv: np.ndarray, sole: np.ndarray) -> list:
-    """The linked audit's intruders on (published tables `tv`, withheld `sup`), with cuts."""
+def _attack(
+    model: YearModel,
+    sup: np.ndarray,
+    tv: np.ndarray,
+    sole: np.ndarray,
+    safe: set[tuple],
+    names: np.ndarray | None = None,
+) -> list:
+    """The linked audit's intruders on (published tables `tv`, withheld `sup`), with cuts.
+
+    Groups in `safe` are skipped (found protected in an earlier round); `names` are the
+    model's cells' positions in the year, so that groups are known across models."""
     model.unpublished = ~tv
     model.sole = np.where(tv, sole, -1)
     model.linked_cuts = True
     try:
-        return attack_year(model, sup | ~tv, want_cuts=True)[1]
+        return attack_year(model, sup | ~tv, want_cuts=True, safe=safe, names=names)[1]
     finally:
         model.linked_cuts = False
 
@@ -320,6 +344,7 @@ def joint_design(
     protected: pd.DataFrame,
     rules,
     time_limit: float,
+    verify: bool = True,
 ) -> tuple[np.ndarray, pd.DataFrame, dict[int, str]]:
     """The rule-based design and pattern improved year by year by the joint MILP.
 
@@ -327,7 +352,7 @@ def joint_design(
     `every[keep]`) are the rule's. A year keeps them when the joint solve does not end
     within `time_limit` seconds or publishes no more non-empty cells. Returns the new
     `keep`, the new `protected` (same columns, rows of `every[keep]` in order) and, per
-    year, what happened (for the asset's metadata).
+    year, what happened (for the asset's metadata). `verify` as in `solve_joint_year`.
     """
     from tillvaxt.statistics.attacker import build_model
     from tillvaxt.statistics.disclosure import SECONDARY, _model, primary_suppression
@@ -344,17 +369,17 @@ def joint_design(
     nonempty = every["recipients"].to_numpy() > 0
     years = every["year"].to_numpy()
     notes: dict[int, str] = {}
-    for year in sorted(set(years.tolist())):
+
+    def attempt(year: int):
+        """The joint solve of one year: (pub, withheld, primary reason, stats) or why not."""
         mine = np.flatnonzero(years == year)
         local = every.iloc[mine].reset_index(drop=True)
-        before = 0 if (why[mine] != "").any() else int((nonempty & keep & ~sup)[mine].sum())
-        t0 = time.monotonic()
         try:
             primary_reason = primary_suppression(local, rules)
             primary = (primary_reason != "").to_numpy()
             model = _model(local, primary_reason, rules)
 
-            def published_model(shown: np.ndarray, local=local, model=model) -> YearModel:
+            def published_model(shown: np.ndarray) -> YearModel:
                 return build_model(
                     local.iloc[shown].reset_index(drop=True),
                     restrict(model.rels, shown, model.size),
@@ -366,7 +391,6 @@ def joint_design(
 
             sub = np.flatnonzero(~table_status(local)[2])
             relaxed = (published_model(sub), sub)
-
             pub, jsup, stats = solve_joint_year(
                 local,
                 model,
@@ -375,27 +399,36 @@ def joint_design(
                 time_limit,
                 relaxed,
                 published_model,
+                verify,
             )
         except NoSafePattern as exc:
-            notes[int(year)] = f"rule-based design kept ({exc})"
-            continue
+            return f"rule-based design kept ({exc})"
         except Exception as exc:  # a solver failure must not cost the rule's year
-            notes[int(year)] = (
-                f"rule-based design kept (the joint solve failed: {type(exc).__name__})"
-            )
+            return f"rule-based design kept (the joint solve failed: {type(exc).__name__})"
+        return pub, jsup, primary_reason.to_numpy(), stats
+
+    todo = sorted(set(years.tolist()))
+    # (HiGHS holds Python's lock while it solves: threads for the years gain nothing.)
+    got = [attempt(year) for year in todo]
+    for year, res in zip(todo, got, strict=True):
+        if isinstance(res, str):
+            notes[int(year)] = res
             continue
+        pub, jsup, primary_reason, stats = res
+        mine = np.flatnonzero(years == year)
+        primary = primary_reason != ""
+        before = 0 if (why[mine] != "").any() else int((nonempty & keep & ~sup)[mine].sum())
         after = int((nonempty[mine] & pub & ~jsup).sum())
-        took = time.monotonic() - t0
         if after <= before:
             notes[int(year)] = f"rule-based design kept (joint {after} ≤ {before} cells)"
             continue
         notes[int(year)] = (
             f"joint design: {after} non-empty cells published instead of {before} "
-            f"({stats['rounds']} rounds, {took:.1f} s)"
+            f"({stats['rounds']} rounds, {stats['seconds']:.1f} s)"
         )
         keep[mine] = pub
         sup[mine] = jsup & pub
-        reason[mine] = np.where(primary, primary_reason.to_numpy(), np.where(jsup, SECONDARY, ""))
+        reason[mine] = np.where(primary, primary_reason, np.where(jsup, SECONDARY, ""))
         why[mine] = ""
     out = every[keep].reset_index(drop=True)
     out["suppressed"] = sup[keep]
