@@ -21,7 +21,7 @@ from tillvaxt.close.review import read_reviews
 from tillvaxt.provenance import code_version, input_hashes
 from tillvaxt.report.charts import paid_per_instrument_svg, report_charts
 from tillvaxt.report.html import report_html, write_html
-from tillvaxt.report.opendata import grants_360, write_json
+from tillvaxt.report.opendata import encoded_grants_360, write_json
 from tillvaxt.report.runinfo import run_info
 from tillvaxt.report.tables import split_years
 from tillvaxt.report.word import write_docx
@@ -142,11 +142,13 @@ def write_reports(
     )
     grants = {}
     for year in open_years:
-        package = frozen.get(year) or grants_360(decisions, payouts, region, year)
+        # Built with its grants already encoded (`encoded_grants_360`), written, let go.
+        package = frozen.get(year) or encoded_grants_360(decisions, payouts, region, year)
         if package["grants"]:
             name = open_data_name(year)
             write_json(run_dir / name, package)
             grants[str(settings.processed_path / name)] = len(package["grants"])
+        del package
     return {
         "aterrapportering_workbooks": {
             "workbooks": _listing(settings, workbooks),

@@ -524,7 +524,16 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
     if kind is Kind.MONEY:
         if not all(isinstance(v, Decimal | int) for v in values if v is not None):
             return None
-        return [None if v is None else Decimal(v).quantize(_CENT) for v in values]
+        # A Decimal already to the öre (as `to_published` makes them) is kept, not copied:
+        # a million-row table's money column would otherwise be held twice.
+        return [
+            None
+            if v is None
+            else v
+            if isinstance(v, Decimal) and v.as_tuple().exponent == -2
+            else Decimal(v).quantize(_CENT)
+            for v in values
+        ]
     if kind is Kind.TEXT:
         return values if all(isinstance(v, str) for v in values if v is not None) else None
     if kind is Kind.DATE:
