@@ -518,6 +518,10 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
         return series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     if kind is Kind.TEXT and dtype == _TEXT_DTYPE:
         return series.array
+    if kind is Kind.TEXT and isinstance(dtype, pd.StringDtype):
+        # Another string dtype (`string`, missing as NA): converted as a whole, the same
+        # column the text list below would make, without a million str objects on the way.
+        return series.astype(_TEXT_DTYPE).array
     values = (series if pd.api.types.is_object_dtype(dtype) else series.astype(object)).tolist()
     for i in missing.nonzero()[0].tolist():
         values[i] = None
