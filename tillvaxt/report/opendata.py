@@ -28,6 +28,13 @@ from tillvaxt.publish.tables import NUMBER_SHAPED
 from tillvaxt.region import Region
 
 SCHEMA_VERSION = "1.4"
+_DECISION_COLUMNS = (
+    "decision_id", "decision_date", "instrument", "org_number", "applicant_name",
+    "project_name", "granted_ore", "project_start", "project_end", "status", "authoritative",
+)  # fmt: skip
+_PAYOUT_COLUMNS = (
+    "voucher_id", "booking_date", "year", "decision_id", "org_number", "amount_ore",
+)  # fmt: skip
 # Organisation numbers of the funders (regions are public bodies: not personal data).
 FUNDER_ORG_NUMBERS = {"Region Halland": "2321000115"}
 
@@ -147,6 +154,9 @@ def encoded_grants_360(
         "id": org_id(funder_number) if funder_number else f"XI-{_slug(region.name)}",
         "name": region.name,
     }
+    # Only the columns the export reads are copied by the filters below.
+    decisions = decisions[[c for c in _DECISION_COLUMNS if c in decisions.columns]]
+    payouts = payouts[list(_PAYOUT_COLUMNS)]
     auth = decisions[decisions["authoritative"]].drop_duplicates("decision_id")
     auth = auth[_not_personal(auth["org_number"])]
     paid = payouts[(payouts["year"] == year) & payouts["decision_id"].notna()]
