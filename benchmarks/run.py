@@ -9,7 +9,9 @@ the same files in the same process (benchmarks/reference.py), checks that both g
 the same appropriation chain, and times a sensor tick on the unchanged tree (what a
 rerun with unchanged inputs costs: the sensor sees no change and starts no run).
 
-Prints seconds per step and peak RSS per phase; the last line is a JSON object with
+Prints seconds per step and peak RSS per phase, each step's sampled peak RSS and, for
+`publish`, seconds and sampled peak RSS up to each of the publisher's checkpoints (where
+the memory goes while it holds its inputs); the last line is a JSON object with
 `payouts`, `pipeline_s`, `duckdb_s`, `ratio` (= pipeline_s / duckdb_s), `core_s` (the
 steps in CORE_STEPS, which do what the reference does), `core_ratio` (= core_s /
 duckdb_s) and `peak_rss_mb`, and `pipeline_cpu_s` (this process's CPU seconds in the
