@@ -7,7 +7,7 @@ in the same file set (`tillvaxt.publish.publisher`). Called by `assets.published
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,7 @@ from tillvaxt.close.review import read_reviews
 from tillvaxt.provenance import code_version, input_hashes
 from tillvaxt.report.charts import paid_per_instrument_svg, report_charts
 from tillvaxt.report.html import report_html, write_html
-from tillvaxt.report.opendata import grants_360, write_json
+from tillvaxt.report.opendata import encoded_grants_360, write_json
 from tillvaxt.report.runinfo import run_info
 from tillvaxt.report.tables import split_years
 from tillvaxt.report.word import write_docx
@@ -89,16 +89,20 @@ def write_reports(
     conn: sa.Connection,
     run_dir: Path,
     settings: TillvaxtSettings,
-    tables: Mapping[str, pd.DataFrame],
+    tables: MutableMapping[str, pd.DataFrame],
     decisions: pd.DataFrame,
     payouts: pd.DataFrame,
 ) -> dict[str, dict]:
     """Write every report of the run into `run_dir`; metadata per report asset name.
 
     `tables` are the published `REPORT_TABLES` as the publication's transaction holds
-    them (`publish_run(keep=...)`), so the reports show exactly what is committed.
+    them (`publish_run(keep=...)`), so the reports show exactly what is committed; they
+    are taken out of it (the mapping is left empty) and released once the documents are
+    written.
     """
-    frames = dict(tables)
+    # Taken over from the publisher (which empties `kept` after this call anyway), so the
+    # tables can be let go once the documents are written, before the open-data export.
+    frames = {name: tables.pop(name) for name in list(tables)}
     frames["restatement_reviews"] = read_reviews(conn)  # the workbook's run sheet lists them
     certs = certifications(conn)
     recon = frames.get("appropriation_reconciliation")
@@ -133,6 +137,11 @@ def write_reports(
         write_docx(run_dir / name, year, mine, region.name, stamp)
         drafts.append(name)
         latest_charts = charts
+    # The documents are written: a million vouchers (and their split by year) need not
+    # stay beside the open-data export's own frames.
+    del frames, per_year, usage, recon
+    if years:
+        del split, mine
     # A certified year's export is its certified package, not one rebuilt from today's inputs.
     frozen = certified_packages(conn)
     open_years = sorted(
@@ -142,11 +151,13 @@ def write_reports(
     )
     grants = {}
     for year in open_years:
-        package = frozen.get(year) or grants_360(decisions, payouts, region, year)
+        # Built with its grants already encoded (`encoded_grants_360`), written, let go.
+        package = frozen.get(year) or encoded_grants_360(decisions, payouts, region, year)
         if package["grants"]:
             name = open_data_name(year)
             write_json(run_dir / name, package)
             grants[str(settings.processed_path / name)] = len(package["grants"])
+        del package
     return {
         "aterrapportering_workbooks": {
             "workbooks": _listing(settings, workbooks),

@@ -9,7 +9,9 @@ the same files in the same process (benchmarks/reference.py), checks that both g
 the same appropriation chain, and times a sensor tick on the unchanged tree (what a
 rerun with unchanged inputs costs: the sensor sees no change and starts no run).
 
-Prints seconds per step and peak RSS per phase; the last line is a JSON object with
+Prints seconds per step and peak RSS per phase, each step's sampled peak RSS and, for
+`publish`, seconds and sampled peak RSS up to each of the publisher's checkpoints (where
+the memory goes while it holds its inputs); the last line is a JSON object with
 `payouts`, `pipeline_s`, `duckdb_s`, `ratio` (= pipeline_s / duckdb_s), `core_s` (the
 steps in CORE_STEPS, which do what the reference does), `core_ratio` (= core_s /
 duckdb_s) and `peak_rss_mb`, and `pipeline_cpu_s` (this process's CPU seconds in the
@@ -23,12 +25,16 @@ not counted; `peak_rss_mb` is the larger of the two phases.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import gc
+import itertools
 import json
 import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -63,6 +69,13 @@ def reset_peak_rss() -> bool:
         return False
 
 
+def release_freed_memory() -> None:
+    """Give the heap the pipeline freed back to the kernel (glibc `malloc_trim`), so the
+    reference's phase counts its own memory, not the pipeline's freed but kept pages."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size since the last reset (VmHWM), else since the process started."""
     try:
@@ -74,9 +87,76 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """Current resident set size (VmRSS), 0 where /proc is not there."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class RssSampler:
+    """RSS sampled every `interval` s in a thread, so the peak of each step (and of each
+    phase of the publication, between its `checkpoint`s) can be told apart afterwards
+    without resetting the process's one high-water mark."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self.samples: list[tuple[float, float]] = []
+        self.marks: list[tuple[float, str]] = []
+        self.steps: dict[str, list[float]] = {}  # step -> [started, succeeded]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.time(), rss_mb()))
+            self._stop.wait(self.interval)
+
+    def mark(self, label: str) -> None:
+        self.marks.append((time.time(), label))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak(self, start: float, end: float) -> float:
+        inside = [mb for t, mb in self.samples if start <= t <= end]
+        before = [mb for t, mb in self.samples if t < start][-1:]
+        return max(inside or before or [0.0])
+
+
+def step_peaks(sampler: RssSampler) -> dict[str, float]:
+    """Each step's peak sampled RSS, between its start and success events."""
+    return {
+        step: sampler.peak(sampler.steps[step][0], sampler.steps[step][1])
+        for step in sampler.steps
+        if len(sampler.steps[step]) == 2
+    }
+
+
+def publish_phases(sampler: RssSampler) -> list[tuple[str, float, float]]:
+    """(phase, seconds, peak RSS MB) from the publish step's start to each checkpoint."""
+    if "publish" not in sampler.steps:
+        return []
+    begun = sampler.steps["publish"][0]
+    marks = [(begun, "start"), *((t, m) for t, m in sampler.marks if t >= begun)]
+    out = []
+    for (t0, _), (t1, label) in itertools.pairwise(marks):
+        out.append((label, t1 - t0, sampler.peak(t0, t1)))
+    return out
+
+
 def run_pipeline(
     raw: Path, out: Path, profile: Path | None, in_memory: bool = False
-) -> tuple[float, float, dict[str, float], object]:
+) -> tuple[float, float, dict[str, float], object, RssSampler]:
     """The job in process; returns wall seconds, CPU seconds of this process (less
     sensitive than wall time to other jobs on a shared machine), seconds per step, and
     the result."""
@@ -95,7 +175,39 @@ def run_pipeline(
 
         profiler = Profiler(interval=0.005)
         profiler.start()
-    with DagsterInstance.ephemeral() as instance:
+    import tillvaxt.publish.publisher as publisher
+
+    sampler = RssSampler()
+    original_checkpoint = publisher.checkpoint
+
+    def checkpoint(step: str) -> None:
+        sampler.mark(step)
+        original_checkpoint(step)
+
+    publisher.checkpoint = checkpoint
+    import assets._reports as reports
+
+    def marked(name: str, label: str):
+        original = getattr(reports, name)
+
+        def call(*args, **kwargs):
+            out = original(*args, **kwargs)
+            sampler.mark(label)
+            return out
+
+        return original, call
+
+    patched = {
+        name: marked(name, label)
+        for name, label in [
+            ("certified_packages", "reports: workbooks, HTML, Word"),
+            ("encoded_grants_360", "360Giving: a year built"),
+            ("write_json", "360Giving: a year written"),
+        ]
+    }
+    for name, (_, call) in patched.items():
+        setattr(reports, name, call)
+    with DagsterInstance.ephemeral() as instance, sampler:
         started, cpu_started = time.perf_counter(), time.process_time()
         result = job.execute_in_process(
             instance=instance,
@@ -108,6 +220,13 @@ def run_pipeline(
         )
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        for entry in instance.all_logs(result.run_id):
+            event = entry.dagster_event
+            if event is not None and (event.is_step_start or event.is_step_success):
+                sampler.steps.setdefault(event.step_key, []).append(entry.timestamp)
+    publisher.checkpoint = original_checkpoint
+    for name, (original, _) in patched.items():
+        setattr(reports, name, original)
     if profiler:
         profiler.stop()
         profile.write_text(
@@ -118,7 +237,7 @@ def run_pipeline(
         for e in result.all_events
         if e.is_step_success
     }
-    return elapsed, cpu, steps, result
+    return elapsed, cpu, steps, result, sampler
 
 
 def unchanged_tick_seconds(raw: Path, out: Path) -> tuple[float, str]:
@@ -182,7 +301,7 @@ def main() -> int:
         gc.collect()
         exact = reset_peak_rss()
         load = os.getloadavg()[0]
-        pipeline_s, pipeline_cpu_s, steps, result = run_pipeline(
+        pipeline_s, pipeline_cpu_s, steps, result, sampler = run_pipeline(
             raw, out, args.profile, args.in_memory
         )
         pipeline_peak = peak_rss_mb()
@@ -193,13 +312,19 @@ def main() -> int:
             f"pipeline: {pipeline_s:.2f} s ({pipeline_cpu_s:.2f} s CPU), "
             f"peak RSS {pipeline_peak:.0f} MB, load average before {load:.2f}"
         )
+        peaks = step_peaks(sampler)
         for step, secs in sorted(steps.items(), key=lambda kv: -kv[1]):
-            print(f"  {secs:8.2f} s  {step}{'  (core)' if step in CORE_STEPS else ''}")
+            core = "  (core)" if step in CORE_STEPS else ""
+            print(f"  {secs:8.2f} s  {peaks.get(step, 0):6.0f} MB  {step}{core}")
+        print("publish phases (seconds, sampled peak RSS, up to the checkpoint):")
+        for label, secs, mb in publish_phases(sampler):
+            print(f"  {secs:8.2f} s  {mb:6.0f} MB  {label}")
         core_s = sum(steps.get(step, 0.0) for step in CORE_STEPS)
         print(f"core steps (the reference's work): {core_s:.2f} s")
         recon = result.output_for_node("appropriation_reconciliation")
         del result
         gc.collect()
+        release_freed_memory()
 
         reset_peak_rss()
         t = time.perf_counter()

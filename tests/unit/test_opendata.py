@@ -122,3 +122,45 @@ def test_texts_typed_by_a_person_are_scrubbed_and_amounts_written_exactly(tmp_pa
     values = [t["value"] for g in written["grants"] for t in g.get("disbursementTransaction", [])]
     assert values == [Decimal("50000.50"), Decimal("-0.01")]
     assert written["grants"][1]["amountDisbursed"] == Decimal("-0.01")
+
+
+def test_encoded_amounts_are_the_exact_kronor() -> None:
+    from tillvaxt.report.opendata import _json_amounts
+
+    ore = [0, 1, -1, 5, -50, 99, 100, -100, 12_345, -12_345, 10**15, -(10**15) - 7]
+    texts = _json_amounts(pd.Series(ore)).to_pylist()
+    # Whole kronor as an integer, else kronor with two decimals: recomputed with Decimal.
+    expected = [
+        str(o // 100) if o % 100 == 0 else str((Decimal(o) / 100).quantize(Decimal("0.01")))
+        for o in ore
+    ]
+    assert texts == expected
+    assert texts[2] == "-0.01" and texts[4] == "-0.50" and texts[-1] == "-10000000000000.07"
+
+
+def test_encoded_grants_are_what_simplejson_writes_and_exact(tmp_path: Path) -> None:
+    import simplejson
+
+    from tillvaxt.report.opendata import encoded_grants_360
+
+    decisions, payouts = _frames()
+    decisions.loc[0, "project_name"] = 'Tak "nytt"\\\tlager\nÅ\u2028ö\x01'
+    decisions.loc[1, "applicant_name"] = None  # falls back to the recipient's id
+    payouts.loc[0, "voucher_id"] = 'V"1\\'
+    payouts.loc[1, "amount_ore"] = -7
+    package = encoded_grants_360(decisions, payouts, load_region(), 2017)
+    encoder = simplejson.JSONEncoder(ensure_ascii=False, use_decimal=True)
+    parsed = [simplejson.loads(line, use_decimal=True) for line in package["grants"]]
+    # Each line is the text simplejson writes for the objects it holds.
+    assert [encoder.encode(g) for g in parsed] == list(package["grants"])
+    first, second = parsed
+    assert first["title"] == 'Tak "nytt"\\\tlager\nÅ\u2028ö\x01'
+    assert second["recipientOrganization"][0]["name"] == "SE-ON-5560360793"
+    assert first["disbursementTransaction"] == [
+        {"id": 'V"1\\', "transactionDate": "2017-03-01", "currency": "SEK",
+         "value": Decimal("50000.50")}
+    ]  # fmt: skip
+    assert second["amountDisbursed"] == Decimal("-0.07")
+    assert second["amountAwarded"] == 2_000_000 and isinstance(second["amountAwarded"], int)
+    text = write_json(tmp_path / "g.json", package).read_text("utf-8")
+    assert simplejson.loads(text, use_decimal=True)["grants"] == parsed

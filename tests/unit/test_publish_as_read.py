@@ -56,11 +56,12 @@ def _tables() -> dict[str, pd.DataFrame]:
         {
             "year": [2017, 2018],
             "instrument": ["UTV", "FOU"],
-            "voucher_id": ["V1", "V2"],
+            # `string` columns (missing as NA), as the pipeline's readers make them.
+            "voucher_id": pd.array(["V1", "V2"], dtype="string"),
             "booking_date": pd.to_datetime(["2017-01-02", "2018-06-30"]),
-            "decision_id": ["D1", None],
+            "decision_id": pd.array(["D1", None], dtype="string"),
             "recipient_id": ["8001011234", "5560001234"],
-            "recipient_name": ["Anna Andersson", None],
+            "recipient_name": pd.array(["Anna Andersson", None], dtype="string"),
             "paid_ore": pd.Series([10, -45_000_00], dtype="int64"),
             "source_file": ["a.csv", "b.csv"],
             "source_line": [2, 3],

@@ -11,6 +11,8 @@ import pandas as pd
 
 from tillvaxt.publish.files import staged_file
 
+CSV_ROWS = 100_000
+
 
 def _cell(v: object) -> object:
     if isinstance(v, Decimal):
@@ -43,7 +45,12 @@ def staged_csv(frame: pd.DataFrame, path: Path) -> Iterator[Path]:
     """
     with staged_file(path) as tmp:
         with tmp.open("w", encoding="utf-8", newline="") as fh:
-            csv_frame(frame).to_csv(fh, index=False, sep=",", lineterminator="\n")
+            # In slices of rows: the text form of a million rows (a str per Decimal, date
+            # and flag) would be held whole beside the frame; a slice's is let go once written.
+            for start in range(0, max(len(frame), 1), CSV_ROWS):
+                csv_frame(frame.iloc[start : start + CSV_ROWS]).to_csv(
+                    fh, index=False, header=start == 0, sep=",", lineterminator="\n"
+                )
         yield tmp
 
 

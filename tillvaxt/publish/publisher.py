@@ -50,7 +50,8 @@ PUBLICATIONS = sa.Table(
 
 # Reports callback: (connection inside the publication transaction, the run
 # directory, the kept tables as the warehouse now holds them) -> metadata per report,
-# written into that directory.
+# written into that directory. The callback may empty the dict of kept tables to let
+# them go as soon as it is done with them (the publisher holds them no longer).
 Reports = Callable[[sa.Connection, Path, dict[str, pd.DataFrame]], dict[str, dict]]
 # Describe callback: (table name, the frame as published) -> what to keep of it (the
 # asset metadata), so the frame itself can be released as soon as it is written.

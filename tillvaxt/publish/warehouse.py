@@ -518,13 +518,26 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
         return series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     if kind is Kind.TEXT and dtype == _TEXT_DTYPE:
         return series.array
+    if kind is Kind.TEXT and isinstance(dtype, pd.StringDtype):
+        # Another string dtype (`string`, missing as NA): converted as a whole, the same
+        # column the text list below would make, without a million str objects on the way.
+        return series.astype(_TEXT_DTYPE).array
     values = (series if pd.api.types.is_object_dtype(dtype) else series.astype(object)).tolist()
     for i in missing.nonzero()[0].tolist():
         values[i] = None
     if kind is Kind.MONEY:
         if not all(isinstance(v, Decimal | int) for v in values if v is not None):
             return None
-        return [None if v is None else Decimal(v).quantize(_CENT) for v in values]
+        # A Decimal already to the öre (as `to_published` makes them) is kept, not copied:
+        # a million-row table's money column would otherwise be held twice.
+        return [
+            None
+            if v is None
+            else v
+            if isinstance(v, Decimal) and v.as_tuple().exponent == -2
+            else Decimal(v).quantize(_CENT)
+            for v in values
+        ]
     if kind is Kind.TEXT:
         return values if all(isinstance(v, str) for v in values if v is not None) else None
     if kind is Kind.DATE:
