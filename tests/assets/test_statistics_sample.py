@@ -89,3 +89,31 @@ def test_statistics_assets_are_wired_with_a_blocking_audit() -> None:
     checks = {c.name: c for c in asset_def.check_specs}
     assert checks["disclosure_audit"].blocking
     assert AssetKey("support_cells") in graph.get(AssetKey("support_by_group")).parent_keys
+
+
+def test_the_sample_publishes_150_cells_by_default_and_the_gate_passes() -> None:
+    """The default configuration (the joint table design) on the sample: at least 150
+    non-empty cells published (issue 9's target), the blocking audit passes, no year is
+    withheld, and every year's `Alla` kön margins stand where no primary rule forbids."""
+    from dagster import build_asset_context
+
+    from assets.statistics import DisclosureConfig
+    from assets.statistics import support_cells as cells_asset
+
+    payouts = validate_payouts(read_payouts(RAW)).valid
+    profiles = validate_profiles(read_profiles(RAW)).valid
+    population = validate_population(read_population(RAW)).valid
+    ctx = build_asset_context(partition_key="halland")
+    out, withheld, check = list(cells_asset(ctx, DisclosureConfig(), payouts, profiles, population))
+    cells = out.value
+    assert check.passed and check.metadata["under_protected"].value == 0
+    assert withheld.value.empty and (cells["withheld_because"] == "").all()
+    published = (cells["recipients"] > 0) & ~cells["suppressed"]
+    assert published.sum() >= 150
+    # Independently of the gate: nothing under the frequency rule or p% is shown.
+    shown = cells[published]
+    assert (shown["recipients"] >= 3).all()
+    assert (p_sensitivity(shown, 10) <= 0).all()
+    headline = cells[(cells["instrument"] == "Alla") & cells["table"].isin([TOTAL, "kon"])]
+    sensitive = primary_suppression(headline, DisclosureRules()) != ""
+    assert not headline.loc[~sensitive, "suppressed"].any()
