@@ -39,7 +39,13 @@ import pandas as pd
 
 from tillvaxt.groups import TOTAL
 from tillvaxt.statistics.attacker import AMOUNTS, COUNTS, Cut, YearModel, _highs, attack_year
-from tillvaxt.statistics.optimal import MAX_ROUNDS, NoSafePattern, _key, cell_costs
+from tillvaxt.statistics.optimal import (
+    MAX_ROUNDS,
+    NoSafePattern,
+    _key,
+    capacity_rows,
+    cell_costs,
+)
 from tillvaxt.statistics.relations import Relation
 from tillvaxt.statistics.support import ALL_INSTRUMENTS
 
@@ -139,26 +145,10 @@ def _initial(milp: _Milp, model: YearModel, primary: np.ndarray) -> None:
                         continue
                     milp.add_protection({j: 1.0 for j in cellset if j != i}, {}, 1.0, i)
             for i in cellset:
-                if not primary[i]:
-                    continue
-                needs = []
-                if kind == COUNTS and model.frequency[i]:
-                    needs.append((1, model.width[kind][i] - max(model.n[i] - 1, 0)))
-                if model.side[kind][i] > 0:
-                    needs += [(1, model.side[kind][i]), (-1, model.side[kind][i])]
-                for direction, need in needs:
-                    if need <= 1e-9:
-                        continue
-                    coef = {}
-                    for j in cellset:
-                        if j == i:
-                            continue
-                        same = np.sign(row.coef[j]) == np.sign(row.coef[i])
-                        goes_down = same if direction == 1 else not same
-                        k = min(cap[j], need) if goes_down else need
-                        if k > 1e-9:
-                            coef[j] = k
-                    milp.add_protection(coef, {}, need, i)
+                if primary[i]:
+                    room = max(model.n[i] - 1, 0)
+                    for coef, need in capacity_rows(model, kind, row, i, cellset, cap, room):
+                        milp.add_protection(coef, {}, need, i)
 
 
 def solve_joint_year(

@@ -19,6 +19,7 @@ capacity in the partners to move a sensitive cell as far as its protection deman
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ from tillvaxt.statistics.attacker import (
     YearModel,
     attack_year,
 )
+from tillvaxt.statistics.relations import Relation
 from tillvaxt.statistics.support import ALL_INSTRUMENTS, DIMS
 
 MAX_ROUNDS = 200
@@ -91,28 +93,47 @@ def _initial_rows(model: YearModel, primary: np.ndarray, nonempty: np.ndarray) -
                 for i in cellset:
                     rows.add({i: -1.0} | {j: 1.0 for j in cellset if j != i}, 0.0)
             for i in cellset:
-                if not primary[i]:
-                    continue
-                needs = []
-                if kind == COUNTS and model.frequency[i]:
-                    needs.append((1, model.width[kind][i] - cap[i]))
-                if model.side[kind][i] > 0:
-                    needs += [(1, model.side[kind][i]), (-1, model.side[kind][i])]
-                for direction, need in needs:
-                    if need <= 1e-9:
-                        continue
-                    coef = {}
-                    for j in cellset:
-                        if j == i:
-                            continue
-                        same = np.sign(row.coef[j]) == np.sign(row.coef[i])
-                        # Same sign moves opposite to i: down when i goes up.
-                        goes_down = same if direction == 1 else not same
-                        k = min(cap[j], need) if goes_down else need
-                        if k > 1e-9:
-                            coef[j] = k
-                    rows.add(coef, need)
+                if primary[i]:
+                    for coef, need in capacity_rows(model, kind, row, i, cellset, cap, cap[i]):
+                        rows.add(coef, need)
     return rows
+
+
+def capacity_rows(
+    model: YearModel,
+    kind: str,
+    row: Relation,
+    i: int,
+    cellset: list[int],
+    cap: np.ndarray,
+    count_room: float,
+) -> Iterator[tuple[dict[int, float], float]]:
+    """Primary cell `i`'s capacity rows in one equality: `Σ coef_j·x_j ≥ need`.
+
+    To move `i` as far as its protection demands (the frequency rule's width in counts,
+    the p% side in amounts, each way), the partners that move with it must have room:
+    a partner of the same sign moves opposite to `i` (down when `i` goes up), so it
+    gives at most its downward capacity. `count_room` is how far `i`'s own count can go
+    down (the optimiser's and the joint model's differ: the joint's may reach 0).
+    """
+    needs = []
+    if kind == COUNTS and model.frequency[i]:
+        needs.append((1, model.width[kind][i] - count_room))
+    if model.side[kind][i] > 0:
+        needs += [(1, model.side[kind][i]), (-1, model.side[kind][i])]
+    for direction, need in needs:
+        if need <= 1e-9:
+            continue
+        coef = {}
+        for j in cellset:
+            if j == i:
+                continue
+            same = np.sign(row.coef[j]) == np.sign(row.coef[i])
+            goes_down = same if direction == 1 else not same
+            k = min(cap[j], need) if goes_down else need
+            if k > 1e-9:
+                coef[j] = k
+        yield coef, need
 
 
 def solve_year(
