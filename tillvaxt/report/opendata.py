@@ -100,8 +100,10 @@ def _quoted(texts: pa.Array) -> pa.Array:
     return quoted
 
 
-def _json_texts(texts: list[str] | pd.Series) -> pa.Array:
-    return _quoted(pa.array(texts, type=pa.string(), from_pandas=True))
+def _json_texts(texts: pd.Series) -> pa.Array:
+    """Each text as a JSON string, scrubbed first: every text in the file is one a
+    sole trader's personal number could have been typed into."""
+    return _quoted(pa.array(_scrub_texts(texts), type=pa.string(), from_pandas=True))
 
 
 def _json_amounts(ore: pd.Series | np.ndarray) -> pa.Array:
@@ -172,7 +174,7 @@ def encoded_grants_360(
     paid = paid.sort_values(["booking_date", "voucher_id"], kind="stable")
     transactions = _joined(
         '{"id": ',
-        _json_texts(_scrub_texts(paid["voucher_id"])),
+        _json_texts(paid["voucher_id"]),
         ', "transactionDate": ',
         _json_dates(paid["booking_date"]),
         ', "currency": "SEK", "value": ',
@@ -223,25 +225,25 @@ def encoded_grants_360(
         )
     grants = _joined(
         '{"id": ',
-        _json_texts(_scrub_texts(prefix + "-" + chosen["decision_id"])),
+        _json_texts(prefix + "-" + chosen["decision_id"]),
         ', "title": ',
-        _json_texts(_scrub_texts(text)),
+        _json_texts(text),
         ', "description": ',
-        _json_texts(_scrub_texts(described.astype(str))),
+        _json_texts(described.astype(str)),
         ', "currency": "SEK", "amountAwarded": ',
         _json_amounts(chosen["granted_ore"]),
         ', "awardDate": ',
         _json_dates(chosen["decision_date"]),
         ', "recipientOrganization": [{"id": ',
-        _json_texts(_scrub_texts(recipient.astype(str))),
+        _json_texts(recipient.astype(str)),
         ', "name": ',
-        _json_texts(_scrub_texts(applicant)),
+        _json_texts(applicant),
         ', "addressCountry": "SE"}], "fundingOrganization": [',
         _ENCODER.encode(funder),
         '], "grantProgramme": [{"code": ',
-        _json_texts(_scrub_texts(chosen["instrument"].astype(str))),
+        _json_texts(chosen["instrument"].astype(str)),
         ', "title": ',
-        _json_texts(_scrub_texts(programme.astype(str))),
+        _json_texts(programme.astype(str)),
         '}], "plannedDates": [{"startDate": ',
         _json_dates(chosen["project_start"]),
         ', "endDate": ',
