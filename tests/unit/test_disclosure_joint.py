@@ -122,15 +122,20 @@ def test_out_of_time_keeps_the_rule_based_design() -> None:
     assert new_out["suppressed"].tolist() == out["suppressed"].tolist()
 
 
-def test_the_gate_passes_the_joint_design() -> None:
-    every = one_year(6)
-    result = protected_support(
+def _gate(every):
+    """The pipeline's gate on one year's cells, with the rule's design and the joint design."""
+    return protected_support(
         lambda: every,
         RULES,
         [2019],
         design=lambda cells: crosses_to_publish(cells, RULES),
         joint_time_limit=30,
     )
+
+
+def test_the_gate_passes_the_joint_design() -> None:
+    every = one_year(6)
+    result = _gate(every)
     assert result.under_protected == 0 and result.audited > 0
     assert not result.withheld
     assert result.design_notes and "joint design" in result.design_notes[0]
@@ -194,13 +199,7 @@ def test_a_joint_year_failing_the_gate_goes_back_to_the_rule(monkeypatch) -> Non
         return np.ones(len(every), dtype=bool), shown, {2019: "joint design: leaky"}
 
     monkeypatch.setattr("tillvaxt.statistics.guard.joint_design", leaky)
-    result = protected_support(
-        lambda: every,
-        RULES,
-        [2019],
-        design=lambda cells: crosses_to_publish(cells, RULES),
-        joint_time_limit=30,
-    )
+    result = _gate(every)
     assert result.under_protected == 0 and result.audited > 0
     assert not result.withheld
     assert "failed the linked audit" in result.design_notes[0]
