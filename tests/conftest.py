@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.cli import GC_YOUNG_THRESHOLD
 from schemas.appropriations import Appropriations
 from schemas.decisions import Decisions
 from schemas.payouts import Payouts
@@ -56,7 +57,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     than testing. Garbage is still collected."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
