@@ -249,19 +249,17 @@ def test_only_the_failing_joint_year_goes_back_to_the_rule(monkeypatch) -> None:
     real = joint.joint_design
 
     def half_leaky(every, keep, protected, rules, time_limit, verify=True):
+        # The first year's "joint pattern" publishes every table and withholds nothing;
+        # any other year's is the real one (called with one year or several).
         mask, out, notes = real(every, keep, protected, rules, time_limit, verify)
-        year = every["year"].to_numpy()
-        mask = np.where(year == first, True, mask)
-        out = every[mask].reset_index(drop=True)
-        joint_rows = real(every, keep, protected, rules, time_limit, verify)[1]
-        out["suppressed"] = False
-        out["suppression_reason"] = ""
-        out["withheld_because"] = ""
-        later = out["year"] == second
-        out.loc[later, ["suppressed", "suppression_reason", "withheld_because"]] = joint_rows.loc[
-            joint_rows["year"] == second, ["suppressed", "suppression_reason", "withheld_because"]
-        ].to_numpy()
-        return mask, out, notes
+        leaky = np.where(every["year"].to_numpy() == first, True, mask)
+        cols = ["suppressed", "suppression_reason", "withheld_because"]
+        new = every[leaky].reset_index(drop=True)
+        new = new.assign(suppressed=False, suppression_reason="", withheld_because="")
+        later = new["year"] != first
+        if later.any():
+            new.loc[later, cols] = out.loc[out["year"] != first, cols].to_numpy()
+        return leaky, new, notes
 
     monkeypatch.setattr("tillvaxt.statistics.guard.joint_design", half_leaky)
     result = protected_support(
@@ -284,3 +282,38 @@ def test_only_the_failing_joint_year_goes_back_to_the_rule(monkeypatch) -> None:
     joint_second = joint_out[joint_out["year"] == second].reset_index(drop=True)
     assert new["suppressed"].tolist() == joint_second["suppressed"].tolist()
     assert new[["instrument", "table"]].equals(joint_second[["instrument", "table"]])
+
+
+@pytest.mark.parametrize("seed", [4, 6])
+def test_the_years_side_by_side_give_what_one_after_another_gives(monkeypatch, seed) -> None:
+    import re
+
+    from tillvaxt.statistics import guard
+
+    payouts, profiles, population = random_inputs(seed)
+    every = support_cells(payouts, profiles, population).reset_index(drop=True)
+    assert every["year"].nunique() >= 2  # else there is nothing side by side
+
+    def run():
+        return protected_support(
+            lambda: every,
+            RULES,
+            design=lambda cells: crosses_to_publish(cells, RULES),
+            joint_time_limit=30,
+        )
+
+    threaded = run()
+    monkeypatch.setattr(guard, "_map_years", lambda work, years: [work(y) for y in years])
+    serial = run()
+    pd.testing.assert_frame_equal(threaded.frame, serial.frame)
+    pd.testing.assert_frame_equal(threaded.findings, serial.findings)
+    assert (threaded.audited, threaded.under_protected) == (serial.audited, serial.under_protected)
+    assert threaded.audited > 0 and threaded.under_protected == 0
+
+    def seconds_out(notes):
+        return [re.sub(r", [0-9.]+ s\)", ")", n) for n in notes]
+
+    assert seconds_out(threaded.design_notes) == seconds_out(serial.design_notes)
+    # The years in order, each year's rows together.
+    years = threaded.frame["year"].to_numpy()
+    assert (np.diff(years) >= 0).all()

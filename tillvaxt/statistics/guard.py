@@ -11,8 +11,11 @@ stay the same; a withheld cell is a row with `suppressed` true and empty numbers
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +23,7 @@ import pandas as pd
 
 from tillvaxt.rules.findings import empty_findings, findings
 from tillvaxt.rules.withheld import statistics_withheld
+from tillvaxt.statistics.attacker import _quiet_first_highs
 from tillvaxt.statistics.disclosure import (
     UNPUBLISHED,
     WITHHELD,
@@ -168,6 +172,58 @@ def _joint(
     return pd.Series(final, index=every.index), out, {}, notes
 
 
+@dataclass
+class _Year:
+    """One year's share of `protected_support`: what it publishes, its audit, its notes."""
+
+    keep: pd.Series
+    protected: pd.DataFrame
+    audit: pd.DataFrame | None
+    why: str
+    notes: dict[int, str]
+
+
+def _protect_year(
+    every: pd.DataFrame, keep: pd.Series, rules: DisclosureRules, joint_time_limit: float | None
+) -> _Year:
+    """Disclosure control of one year's cells: the rule's pattern, the joint design's
+    when it does better, and the linked audit; `why` is non-empty when it failed."""
+    cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+    protected, _ = suppress(cells, rules)
+    audited: dict[int, pd.DataFrame] = {}
+    notes: dict[int, str] = {}
+    if joint_time_limit is not None:
+        keep, protected, audited, notes = _joint(every, keep, protected, rules, joint_time_limit)
+    unpublished = every[~keep.to_numpy(dtype=bool)]
+    result = next(iter(audited.values()), None)
+    why = "the suppression pattern failed the independent audit"
+    if result is None and len(protected):
+        try:
+            result = _linked_audit(protected, unpublished, rules)
+        except Exception as exc:
+            why = f"the independent audit could not run ({_why(exc)})"
+    if result is not None and result["protected"].all():
+        why = ""
+    elif len(protected):
+        protected = _withhold_all(protected, why)
+    return _Year(keep, protected, result, why, notes)
+
+
+def _map_years(work: Callable[[int], _Year], years: list[int]) -> list[_Year]:
+    """`work` for every year, the years side by side in threads.
+
+    The years are independent problems, and HiGHS lets go of Python's lock while it
+    solves (on the sample, two years in threads take 3.4 s instead of 4.9 s on two
+    cores). An exception in any year is raised here, as from a plain loop.
+    """
+    if len(years) < 2:
+        return [work(y) for y in years]
+    _quiet_first_highs()  # its stdout redirect must not race another thread's
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with ThreadPoolExecutor(max(1, min(len(years), cpus or 1)), "disclosure") as pool:
+        return list(pool.map(work, years))
+
+
 def protected_support(
     build_cells,
     rules: DisclosureRules,
@@ -184,42 +240,32 @@ def protected_support(
     time or does not improve). A year whose pattern
     fails the independent audit (the outsider or any singleton, with the year's
     unpublished tables linked in) is withheld whole: a failing pattern is never published.
+    Each year is its own problem, and the years run side by side (`_map_years`).
     """
     start = time.monotonic()
     cells = None
-    notes: dict[int, str] = {}
     try:
         every = build_cells()
         keep = design(every) if design is not None else pd.Series(True, index=every.index)
         cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
-        protected, _ = suppress(cells, rules)
-        audited: dict[int, pd.DataFrame] = {}
-        if joint_time_limit is not None and design is not None:
-            keep, protected, audited, notes = _joint(
-                every, keep, protected, rules, joint_time_limit
-            )
-            cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
-        unpublished = every[~keep.to_numpy(dtype=bool)]
-        results, bad_years = [], set()
-        for year in sorted(protected["year"].unique()):
-            mine = protected["year"] == year
-            try:
-                result = audited.get(int(year))
-                if result is None:
-                    result = _linked_audit(
-                        protected[mine], unpublished[unpublished["year"] == year], rules
-                    )
-            except Exception as exc:
-                result = None
-                why = f"the independent audit could not run ({_why(exc)})"
-            else:
-                why = "the suppression pattern failed the independent audit"
-                results.append(result)
-            if result is None or not result["protected"].all():
-                bad_years.add(int(year))
-                protected.loc[mine] = _withhold_all(protected.loc[mine], why)
-        result = pd.concat(results) if results else audit(protected.iloc[:0], rules)
-        passed = result[~protected.loc[result.index, "year"].isin(bad_years)]
+        if not len(cells):
+            empty, _ = suppress(cells, rules)
+            return Guarded(empty, _findings("support_by_group", {}), {}, time.monotonic() - start)
+        year_of = every["year"].to_numpy()
+        joint = joint_time_limit if design is not None else None
+        todo = sorted({int(y) for y in cells["year"]})
+        done = _map_years(
+            lambda y: _protect_year(every[year_of == y], keep[year_of == y], rules, joint), todo
+        )
+        frames, results, offset, notes = [], [], 0, {}
+        for part in done:
+            frames.append(part.protected)
+            if part.audit is not None and not part.why:
+                results.append(part.audit.set_axis(part.audit.index + offset))
+            offset += len(part.protected)
+            notes.update(part.notes)
+        protected = pd.concat(frames, ignore_index=True)
+        passed = pd.concat(results) if results else audit(protected.iloc[:0], rules)
         withheld = withheld_years(protected)
         return Guarded(
             protected,

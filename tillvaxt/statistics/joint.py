@@ -398,7 +398,7 @@ def joint_design(
         return pub, jsup, primary_reason.to_numpy(), stats
 
     todo = sorted(set(years.tolist()))
-    # (HiGHS holds Python's lock while it solves: threads for the years gain nothing.)
+    # Serial: `guard.protected_support` runs the years in threads, one year per call.
     got = [attempt(year) for year in todo]
     for year, res in zip(todo, got, strict=True):
         if isinstance(res, str):
