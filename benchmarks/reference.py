@@ -225,3 +225,28 @@ def run_reference(raw: Path, threads: int | None = None) -> dict[str, pd.DataFra
         ]
     )
     return {"reconciliation": reconciliation, "matching": matching, "summary": summary}
+
+
+def main() -> int:
+    """`python reference.py RAW OUT [THREADS]`: run the reference in a process of its own
+    and pickle its tables with its seconds and peak RSS to OUT (`run.py` does this, so
+    that the pipeline's peak RSS is the pipeline's and the reference's is the reference's)."""
+    import pickle
+    import sys
+    import time
+
+    raw, out = Path(sys.argv[1]), Path(sys.argv[2])
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    t = time.perf_counter()
+    result = run_reference(raw, threads)
+    seconds = time.perf_counter() - t
+    # VmHWM, the high-water mark of this process's own memory: `ru_maxrss` would start
+    # from the parent's resident size at the fork before the exec.
+    status = Path("/proc/self/status").read_text().splitlines()
+    peak = next((int(x.split()[1]) / 1024 for x in status if x.startswith("VmHWM:")), 0.0)
+    out.write_bytes(pickle.dumps({"seconds": seconds, "peak_rss_mb": peak, **result}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -5,7 +5,7 @@
 Generates N payouts and N/10 decisions in the raw-spec shape (benchmarks/generate.py),
 runs the Dagster job in this process with the in-process executor (as the CLI does,
 intermediate frames handed over in memory by the run-scoped IO manager), then the reference on
-the same files in the same process (benchmarks/reference.py), checks that both give
+the same files in a process of its own (benchmarks/reference.py), checks that both give
 the same appropriation chain, and times a sensor tick on the unchanged tree (what a
 rerun with unchanged inputs costs: the sensor sees no change and starts no run).
 
@@ -17,16 +17,15 @@ steps in CORE_STEPS, which do what the reference does), `core_ratio` (= core_s /
 duckdb_s) and `peak_rss_mb`, and `pipeline_cpu_s` (this process's CPU seconds in the
 job) with `load_before` (the 1-minute load average before it): on a shared machine the
 CPU seconds vary far less than the wall seconds.
-Peak RSS is measured per phase by resetting the kernel's high-water mark
+Peak RSS is measured by resetting the kernel's high-water mark
 (`/proc/self/clear_refs`) after generating the data, so the generator's memory is
-not counted; `peak_rss_mb` is the larger of the two phases.
+not counted; `peak_rss_mb` is the pipeline's, `duckdb_peak_rss_mb` the reference's
+process's (a process of its own, so neither counts the other's memory).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
 import gc
 import itertools
 import json
@@ -42,7 +41,6 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from generate import generate  # noqa: E402
-from reference import run_reference  # noqa: E402
 
 # The steps doing the reference's own work: reading the exports, decisions and
 # appropriations, typing and validating them (the payout step also merges the
@@ -67,13 +65,6 @@ def reset_peak_rss() -> bool:
         return True
     except OSError:
         return False
-
-
-def release_freed_memory() -> None:
-    """Give the heap the pipeline freed back to the kernel (glibc `malloc_trim`), so the
-    reference's phase counts its own memory, not the pipeline's freed but kept pages."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def peak_rss_mb() -> float:
@@ -271,6 +262,21 @@ def compare(pipeline_recon, reference_recon) -> bool:
     )
 
 
+def reference_in_subprocess(raw: Path, work: Path, threads: int | None) -> dict:
+    """The DuckDB reference run by `reference.py` in a fresh interpreter: its seconds
+    (the queries only, DuckDB imported before the clock starts) and its own peak RSS."""
+    import pickle
+    import subprocess
+
+    out = work / "reference.pkl"
+    cmd = [sys.executable, str(HERE / "reference.py"), str(raw), str(out)]
+    subprocess.run([*cmd, *([str(threads)] if threads else [])], check=True)
+    try:
+        return pickle.loads(out.read_bytes())
+    finally:
+        out.unlink()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--payouts", type=int, required=True, help="distinct payouts to generate")
@@ -324,13 +330,9 @@ def main() -> int:
         recon = result.output_for_node("appropriation_reconciliation")
         del result
         gc.collect()
-        release_freed_memory()
 
-        reset_peak_rss()
-        t = time.perf_counter()
-        ref = run_reference(raw, args.threads)
-        duckdb_s = time.perf_counter() - t
-        duckdb_peak = peak_rss_mb()
+        ref = reference_in_subprocess(raw, work, args.threads)
+        duckdb_s, duckdb_peak = ref["seconds"], ref["peak_rss_mb"]
         print(f"duckdb reference: {duckdb_s:.2f} s, peak RSS {duckdb_peak:.0f} MB")
         print(ref["summary"].to_string(index=False))
         print(ref["matching"].to_string(index=False))
@@ -352,8 +354,7 @@ def main() -> int:
         "ratio": round(pipeline_s / duckdb_s, 2),
         "core_s": round(core_s, 2),
         "core_ratio": round(core_s / duckdb_s, 2),
-        "peak_rss_mb": round(max(pipeline_peak, duckdb_peak)),
-        "pipeline_peak_rss_mb": round(pipeline_peak),
+        "peak_rss_mb": round(pipeline_peak),
         "duckdb_peak_rss_mb": round(duckdb_peak),
         "unchanged_tick_s": round(tick_s, 2),
         "chains_agree": agree,
