@@ -37,9 +37,9 @@ class DisclosureConfig(Config):
     time_limit_s: float = DEFAULT_TIME_LIMIT
     # Choose the published tables inside the optimiser (`tillvaxt.statistics.joint`)
     # instead of by the fixed rule alone: on the sample 150 non-empty cells instead of
-    # 136, for statistics steps about 2.5 times as long (6.0–6.4 s CPU instead of
-    # 2.3–2.7 s); a year it does not finish within `joint_time_limit_s` (the sample's
-    # take 2–4 s), or does not improve, keeps the rule's design. `False`: the rule alone.
+    # 136, for statistics steps of 3.3 s instead of 1.7 s (two cores; 4.7 s of CPU);
+    # a year it does not finish within `joint_time_limit_s` (the sample's take 1–2 s),
+    # or does not improve, keeps the rule's design. `False`: the rule alone.
     joint_design: bool = True
     joint_time_limit_s: float = 20.0
 
