@@ -140,3 +140,15 @@ def test_money_the_arrow_path_cannot_vouch_for_goes_value_by_value(values) -> No
     assert warehouse._bound_by_arrow(column.type, series) is None
     bound = warehouse._sqlite_column(column, dialect, series)
     assert bound == [str(Decimal(v).quantize(Decimal("0.01"))) for v in values]
+
+
+def test_object_texts_are_scrubbed_as_before_and_other_objects_still_are() -> None:
+    from tillvaxt.orgnr import scrub
+    from tillvaxt.publish.tables import _scrubbed
+
+    texts = ["Betalning till 19800101-1234 avvisad", None, "V2017-000042", np.nan, "ok"]
+    got = _scrubbed(pd.Series(texts, dtype=object))
+    assert got[0] == scrub(texts[0]) and "1234" not in got[0]
+    assert got[1] is None and got[2] == "V2017-000042" and got[4] == "ok"
+    mixed = _scrubbed(pd.Series([42, "till 198001011234", None], dtype=object))
+    assert mixed[0] == 42 and mixed[1] == scrub("till 198001011234") and "1234" not in mixed[1]

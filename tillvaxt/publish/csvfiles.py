@@ -99,7 +99,7 @@ def _object_texts(series: pd.Series) -> pa.Array | None:
         return pa.nulls(len(values), pa.string())
     kind = type(present[0])
     # Arrow refuses a non-text in a string column itself; other kinds are checked here.
-    if kind is not str and not all(type(v) is kind for v in present):
+    if kind is not str and not set(map(type, present)) <= {kind}:
         return None
     if kind is Decimal:
         texts = np.full(len(values), None, dtype=object)

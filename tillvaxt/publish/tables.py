@@ -46,6 +46,11 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
     """
     if isinstance(texts.dtype, pd.StringDtype):
         suspect = texts.str.contains(NUMBER_SHAPED, regex=True, na=False)
+    elif (arrow := _all_texts(texts)) is not None:  # an object column of texts alone
+        found = pc.match_substring_regex(arrow, NUMBER_SHAPED)
+        suspect = pd.Series(
+            pc.fill_null(found, False).to_numpy(zero_copy_only=False), index=texts.index
+        )
     else:  # an object column: only its texts can hold a number (ids may be ints)
         is_text = texts.map(lambda v: isinstance(v, str)).astype(bool)
         suspect = is_text.copy()
@@ -58,6 +63,15 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
         shaped = texts[suspect]
         out[suspect] = shaped.map({t: scrub(t) for t in shaped.unique().tolist()})
     return out
+
+
+def _all_texts(values: pd.Series) -> pa.Array | None:
+    """An object column holding only texts (and missing values) as an Arrow string
+    array, for one vectorised search; None if it holds anything else (Arrow refuses)."""
+    try:
+        return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
 
 
 def to_published(frame: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +145,7 @@ def _ore(kronor: pd.Series) -> pd.Series:
     values = kronor.to_numpy(dtype=object)
     missing = kronor.isna().to_numpy()
     present = values[~missing]
-    if all(type(v) is Decimal for v in present):
+    if set(map(type, present)) <= {Decimal}:
         try:
             # Arrow refuses to round (`Rescaling ... data loss`) or to overflow.
             arr = pa.array(present, type=pa.decimal128(18, 2))

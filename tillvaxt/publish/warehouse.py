@@ -242,7 +242,7 @@ def _arrow_of(series: pd.Series, kind: type, arrow_type: pa.DataType) -> pa.Arra
         return None
     values = series.to_numpy(dtype=object)
     missing = series.isna().to_numpy()
-    if not all(type(v) is kind for v in values[~missing]):
+    if not set(map(type, values[~missing])) <= {kind}:
         return None
     return pa.array(values, type=arrow_type, mask=missing)
 
@@ -257,7 +257,7 @@ def cents(series: pd.Series) -> tuple[pa.Array, np.ndarray] | None:
     values = series.to_numpy(dtype=object)
     missing = series.isna().to_numpy()
     present = values[~missing]
-    if not all(type(v) is Decimal for v in present):
+    if not set(map(type, present)) <= {Decimal}:
         return None
     try:
         # Arrow refuses a value it would have to round (`Rescaling ... data loss`).
@@ -611,7 +611,10 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
     for i in missing.nonzero()[0].tolist():
         values[i] = None
     if kind is Kind.MONEY:
-        if not all(isinstance(v, Decimal | int) for v in values if v is not None):
+        present = [v for v in values if v is not None]
+        if set(map(type, present)) <= {Decimal} and all(map(_CENT.same_quantum, present)):
+            return values  # all to the öre already (as `to_published` makes them): kept
+        if not all(isinstance(v, Decimal | int) for v in present):
             return None
         # A Decimal already to the öre (as `to_published` makes them) is kept, not copied:
         # a million-row table's money column would otherwise be held twice.
@@ -623,6 +626,11 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
             else Decimal(v).quantize(_CENT)
             for v in values
         ]
+    kinds = set(map(type, values)) - {type(None)}  # one C-level pass; subclasses checked below
+    if kind is Kind.TEXT and kinds <= {str}:
+        return values
+    if kind is Kind.DATE and kinds <= {dt.date}:
+        return values  # dates already, none a datetime
     if kind is Kind.TEXT:
         return values if all(isinstance(v, str) for v in values if v is not None) else None
     if kind is Kind.DATE:
