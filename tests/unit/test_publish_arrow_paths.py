@@ -152,3 +152,12 @@ def test_object_texts_are_scrubbed_as_before_and_other_objects_still_are() -> No
     assert got[1] is None and got[2] == "V2017-000042" and got[4] == "ok"
     mixed = _scrubbed(pd.Series([42, "till 198001011234", None], dtype=object))
     assert mixed[0] == 42 and mixed[1] == scrub("till 198001011234") and "1234" not in mixed[1]
+
+
+def test_an_arrow_column_in_several_chunks_is_written_and_bound_as_one() -> None:
+    import pyarrow as pa
+
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["a", None], ["b,c", '"']])))
+    frame = pd.DataFrame({"t": chunked, "n": [1, 2, 3, 4]})
+    assert csvfiles._arrow_csv(frame, True) == csvfiles._pandas_csv(frame, True).encode()
+    assert warehouse._bound_by_arrow(sa.Text(), chunked) == ["a", None, "b,c", '"']

@@ -155,6 +155,8 @@ def _arrow_csv(frame: pd.DataFrame, header: bool) -> bytes | None:
         texts = _column_texts(frame[col])
         if texts is None:
             return None
+        if isinstance(texts, pa.ChunkedArray):  # an Arrow-backed column in several chunks
+            texts = texts.combine_chunks()
         cells.append(_quoted(texts))
     lines = pc.binary_join_element_wise(*cells, ",")
     lines = pc.binary_join_element_wise(lines, "", "\n")  # each line with its line end
@@ -164,6 +166,8 @@ def _arrow_csv(frame: pd.DataFrame, header: bool) -> bytes | None:
 def _joined(lines: pa.Array) -> bytes:
     """The texts of a string array one after the other (its data buffer, no copies per row)."""
     lines = lines.cast(pa.string())
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
     return lines.buffers()[2].to_pybytes()[start:end]
