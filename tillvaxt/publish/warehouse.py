@@ -250,10 +250,11 @@ def _arrow_of(series: pd.Series, kind: type, arrow_type: pa.DataType) -> pa.Arra
 _CENTS = pa.decimal128(18, 2)  # NUMERIC(18,2): what the warehouse holds
 
 
-def cents(series: pd.Series) -> tuple[pa.Array, np.ndarray] | None:
-    """A column of Decimals as an Arrow decimal(18,2) array (missing as 0) and its
-    missing mask, without changing a value: None if it holds anything but Decimals
-    that are exact to the öre and fit, or a negative zero (whose text keeps its sign)."""
+def _money_texts(series: pd.Series) -> list | None:
+    """`Money`'s bound text on SQLite (`str(Decimal(v).quantize(0.01))`) of each value,
+    by one Arrow conversion; None (value by value, then) unless every value is a
+    Decimal that is exact to the öre and fits NUMERIC(18,2), none a negative zero
+    (whose text keeps its sign)."""
     values = series.to_numpy(dtype=object)
     missing = series.isna().to_numpy()
     present = values[~missing]
@@ -267,19 +268,8 @@ def cents(series: pd.Series) -> tuple[pa.Array, np.ndarray] | None:
     zeros = pc.equal(arr, pa.scalar(Decimal(0), _CENTS)).to_numpy(zero_copy_only=False)
     if any(v.is_signed() for v in present[zeros]):
         return None
-    full = np.zeros(len(values), dtype=object)
-    full[~missing] = present
-    return pa.array(full, type=_CENTS), missing
-
-
-def _money_texts(series: pd.Series) -> list | None:
-    """`Money`'s bound text on SQLite (`str(Decimal(v).quantize(0.01))`) of each value."""
-    found = cents(series)
-    if found is None:
-        return None
-    arr, missing = found
-    texts = arr.cast(pa.string()).to_numpy(zero_copy_only=False)
-    texts[missing] = None
+    texts = np.full(len(values), None, dtype=object)
+    texts[~missing] = arr.cast(pa.string()).to_numpy(zero_copy_only=False)
     return texts.tolist()
 
 
