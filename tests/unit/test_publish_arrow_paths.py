@@ -161,3 +161,12 @@ def test_an_arrow_column_in_several_chunks_is_written_and_bound_as_one() -> None
     frame = pd.DataFrame({"t": chunked, "n": [1, 2, 3, 4]})
     assert csvfiles._arrow_csv(frame, True) == csvfiles._pandas_csv(frame, True).encode()
     assert warehouse._bound_by_arrow(sa.Text(), chunked) == ["a", None, "b,c", '"']
+
+
+def test_the_arrow_steps_within_a_slice_write_the_same_file(tmp_path, monkeypatch) -> None:
+    frame = _mixed(23, seed=7)
+    whole = csvfiles._pandas_csv(frame, True)
+    monkeypatch.setattr(csvfiles, "CSV_ROWS", 10)
+    monkeypatch.setattr(csvfiles, "ARROW_ROWS", 3)
+    csvfiles.write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == whole.encode("utf-8")  # a lone CR kept

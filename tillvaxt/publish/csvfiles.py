@@ -29,6 +29,8 @@ import pyarrow.compute as pc
 from tillvaxt.publish.files import staged_file
 
 CSV_ROWS = 100_000
+# Rows rendered by Arrow kernels at a time within a slice (`_write_slice`).
+ARROW_ROWS = 20_000
 
 
 def _cell(v: object) -> object:
@@ -174,9 +176,16 @@ def _joined(lines: pa.Array) -> bytes:
 
 
 def _write_slice(fh: BinaryIO, frame: pd.DataFrame, header: bool) -> None:
-    """One slice of rows, by Arrow where it vouches for the bytes, else by pandas."""
-    data = _arrow_csv(frame, header)
-    fh.write(data if data is not None else _pandas_csv(frame, header).encode("utf-8"))
+    """One slice of rows, by Arrow where it vouches for the bytes, else by pandas.
+
+    The Arrow path goes `ARROW_ROWS` at a time: each step holds a few copies of its
+    texts (rendered, quoted, joined), which for 100 000 rows of long finding messages
+    was some 50 MB more than pandas' writer held."""
+    for start in range(0, max(len(frame), 1), ARROW_ROWS):
+        part = frame.iloc[start : start + ARROW_ROWS]
+        first = header and start == 0
+        data = _arrow_csv(part, first)
+        fh.write(data if data is not None else _pandas_csv(part, first).encode("utf-8"))
 
 
 @contextmanager
