@@ -145,8 +145,8 @@ def write_reports(
     # A certified year's export is its certified package, not one rebuilt from today's inputs.
     frozen = certified_packages(conn)
     open_years = sorted(
-        {int(y) for y in payouts["year"]}
-        | {int(y) for y in decisions["decision_date"].dt.year.dropna()}
+        {int(y) for y in payouts["year"].unique().tolist()}  # once per distinct year
+        | {int(y) for y in decisions["decision_date"].dt.year.dropna().unique().tolist()}
         | set(frozen)
     )
     grants = {}

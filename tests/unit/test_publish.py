@@ -54,14 +54,15 @@ def test_failed_database_write_leaves_table_and_csv_as_they_were(
 
     from tillvaxt.publish import warehouse
 
-    real_columns = warehouse._columns
+    real_column = warehouse._sqlite_column
 
-    def failing(f: pd.DataFrame) -> dict[str, list]:
-        columns = real_columns(f)
-        columns[column][-1] = object()  # not bindable: the INSERT fails mid-transaction
-        return columns
+    def failing(col: sa.Column, dialect: sa.Dialect, series: pd.Series) -> list:
+        values = real_column(col, dialect, series)
+        if col.name == column:
+            values[-1] = object()  # not bindable: the INSERT fails mid-transaction
+        return values
 
-    monkeypatch.setattr(warehouse, "_columns", failing)
+    monkeypatch.setattr(warehouse, "_sqlite_column", failing)
     with pytest.raises(sa.exc.SQLAlchemyError):
         publish_one("t", frame([1, 2, 3]), engine, tmp_path, run="r2")
     assert len(read_table(engine, "t")) == 2

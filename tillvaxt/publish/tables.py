@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tillvaxt.money import decimal_to_ore, ore_to_decimal
 from tillvaxt.orgnr import display, scrub
@@ -41,6 +46,11 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
     """
     if isinstance(texts.dtype, pd.StringDtype):
         suspect = texts.str.contains(NUMBER_SHAPED, regex=True, na=False)
+    elif (arrow := _all_texts(texts)) is not None:  # an object column of texts alone
+        found = pc.match_substring_regex(arrow, NUMBER_SHAPED)
+        suspect = pd.Series(
+            pc.fill_null(found, False).to_numpy(zero_copy_only=False), index=texts.index
+        )
     else:  # an object column: only its texts can hold a number (ids may be ints)
         is_text = texts.map(lambda v: isinstance(v, str)).astype(bool)
         suspect = is_text.copy()
@@ -53,6 +63,15 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
         shaped = texts[suspect]
         out[suspect] = shaped.map({t: scrub(t) for t in shaped.unique().tolist()})
     return out
+
+
+def _all_texts(values: pd.Series) -> pa.Array | None:
+    """An object column holding only texts (and missing values) as an Arrow string
+    array, for one vectorised search; None if it holds anything else (Arrow refuses)."""
+    try:
+        return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
 
 
 def to_published(frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,11 +87,7 @@ def to_published(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         if col.endswith(ORE_SUFFIX):
             new = col[: -len(ORE_SUFFIX)] + SEK_SUFFIX
-            out[col] = (
-                frame[col]
-                .map(lambda v: None if pd.isna(v) else ore_to_decimal(int(v)))
-                .astype(object)
-            )
+            out[col] = _kronor(frame[col])
             renames[col] = new
         elif col in ORG_COLUMNS:
             out[col] = _displayed(frame[col])
@@ -92,7 +107,53 @@ def with_ore_columns(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     out = frame.copy(deep=False)  # copy-on-write: only the öre columns are new
     for col in decl.money_columns:
-        out[ore_column(col)] = (
-            frame[col].map(lambda v: None if pd.isna(v) else decimal_to_ore(v)).astype(object)
-        )
+        out[ore_column(col)] = _ore(frame[col])
     return out
+
+
+def _kronor(ore: pd.Series) -> pd.Series:
+    """`ore_to_decimal` of every öre amount (missing stays None), as an object column.
+
+    A whole-number column is turned into Decimals by Arrow in one pass (its öre are the
+    unscaled values of a two-decimal decimal array), a million in a fifth of a second
+    instead of three; any other column value by value.
+    """
+    if not pd.api.types.is_signed_integer_dtype(ore.dtype):
+        return ore.map(lambda v: None if pd.isna(v) else ore_to_decimal(int(v))).astype(object)
+    missing = ore.isna().to_numpy()
+    ints = ore.to_numpy(dtype="int64", na_value=0)
+    # decimal128's little-endian 128-bit unscaled value: the öre, then its sign extension
+    words = np.empty((len(ints), 2), dtype=np.int64)
+    words[:, 0], words[:, 1] = ints, ints >> 63
+    cents = pa.Array.from_buffers(_CENTS, len(ints), [None, pa.py_buffer(words)])
+    values = cents.to_numpy(zero_copy_only=False)
+    values[missing] = None
+    return pd.Series(values, index=ore.index, dtype=object, name=ore.name)
+
+
+_CENTS = pa.decimal128(38, 2)
+_HUNDRED = pa.scalar(Decimal(100), pa.decimal128(3, 0))
+
+
+def _ore(kronor: pd.Series) -> pd.Series:
+    """`decimal_to_ore` of every amount (missing stays None), as an object column of ints.
+
+    Decimals exact to the öre (all of a published table's) are converted by Arrow as a
+    whole; anything else, and a value finer than an öre (which `decimal_to_ore`
+    refuses, with its message), value by value.
+    """
+    values = kronor.to_numpy(dtype=object)
+    missing = kronor.isna().to_numpy()
+    present = values[~missing]
+    if set(map(type, present)) <= {Decimal}:
+        try:
+            # Arrow refuses to round (`Rescaling ... data loss`) or to overflow.
+            arr = pa.array(present, type=pa.decimal128(18, 2))
+            ints = pc.cast(pc.multiply(arr, _HUNDRED), pa.int64()).to_pylist()
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            pass
+        else:
+            out = np.full(len(values), None, dtype=object)
+            out[~missing] = ints
+            return pd.Series(out, index=kronor.index, dtype=object, name=kronor.name)
+    return kronor.map(lambda v: None if pd.isna(v) else decimal_to_ore(v)).astype(object)

@@ -33,6 +33,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from pandas.api.extensions import ExtensionArray
 
@@ -172,35 +174,103 @@ def _records(columns: dict[str, list]) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def _insert(conn: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
-    """INSERT the rows of `columns` (all of the same length) into `table`.
+def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
+    """INSERT the rows of `frame` into `table`.
 
-    On SQLite each column goes through its type's own bind processor (the conversion
-    SQLAlchemy applies value by value: Money to decimal text, Date to ISO text) in one
-    pass, and the driver's executemany takes plain tuples, which halves the time of a
-    large table. Elsewhere SQLAlchemy's executemany, which batches the rows of a
-    PostgreSQL INSERT itself.
+    On SQLite each column is turned into what the driver takes, as its type's bind
+    processor would make it value by value (Money to decimal text, Date to ISO text),
+    but by Arrow kernels where the column's values allow (`_sqlite_column`), and the
+    driver's executemany takes plain tuples. Elsewhere SQLAlchemy's executemany, which
+    batches the rows of a PostgreSQL INSERT itself.
     """
     dialect = conn.dialect
+    names = [str(c) for c in frame.columns]
     if dialect.name != "sqlite":
-        conn.execute(table.insert(), _records(columns))
+        conn.execute(table.insert(), _records(_columns(frame)))
         return
-    compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
+    compiled = table.insert().compile(dialect=dialect, column_keys=names)
     order = list(compiled.positiontup or [])
-    if sorted(order) != sorted(columns):
-        conn.execute(table.insert(), _records(columns))
+    if sorted(order) != sorted(names):
+        conn.execute(table.insert(), _records(_columns(frame)))
         return
     bound = []
     for name in order:
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        values = columns[name]
         try:
-            bound.append(values if process is None else [process(v) for v in values])
+            bound.append(_sqlite_column(table.c[name], dialect, frame[name]))
         except Exception as exc:  # as SQLAlchemy reports a value its type cannot bind
             raise sa.exc.StatementError(
                 f"({type(exc).__name__}) {exc} (column {name})", str(compiled), None, exc
             ) from exc
     conn.exec_driver_sql(str(compiled), list(zip(*bound, strict=True)))
+
+
+def _sqlite_column(column: sa.Column, dialect: sa.Dialect, series: pd.Series) -> list:
+    """One column's values as SQLite's driver takes them: what the column type's bind
+    processor makes of each, by Arrow where it can vouch for the same values."""
+    fast = _bound_by_arrow(column.type, series)
+    if fast is not None:
+        return fast
+    values = _values(column.name, series)
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return values if process is None else [process(v) for v in values]
+
+
+def _bound_by_arrow(type_: sa.types.TypeEngine, series: pd.Series) -> list | None:
+    """The SQLite-bound values of a money, date, text or whole-number column by Arrow
+    (money as `str(Decimal.quantize(0.01))`, a date as `YYYY-MM-DD`, as the types' bind
+    processors make them); None for another column or a value it cannot vouch for."""
+    dtype = series.dtype
+    if isinstance(type_, Money):
+        return _money_texts(series)
+    if isinstance(type_, sa.Date) and not isinstance(type_, sa.DateTime):
+        dates = _arrow_of(series, dt.date, pa.date32())
+        return None if dates is None else dates.cast(pa.string()).to_pylist()
+    if isinstance(type_, sa.Integer) and pd.api.types.is_integer_dtype(dtype):
+        return pa.array(series, from_pandas=True).to_pylist()
+    if isinstance(type_, sa.String):
+        if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+            return pa.array(series, from_pandas=True).to_pylist()
+        texts = _arrow_of(series, str, pa.string())
+        return None if texts is None else texts.to_pylist()
+    return None
+
+
+def _arrow_of(series: pd.Series, kind: type, arrow_type: pa.DataType) -> pa.Array | None:
+    """An object column whose values are all exactly `kind` (missing aside) as an Arrow
+    array of `arrow_type`; None when it holds anything else."""
+    if not pd.api.types.is_object_dtype(series.dtype):
+        return None
+    values = series.to_numpy(dtype=object)
+    missing = series.isna().to_numpy()
+    if not set(map(type, values[~missing])) <= {kind}:
+        return None
+    return pa.array(values, type=arrow_type, mask=missing)
+
+
+_CENTS = pa.decimal128(18, 2)  # NUMERIC(18,2): what the warehouse holds
+
+
+def _money_texts(series: pd.Series) -> list | None:
+    """`Money`'s bound text on SQLite (`str(Decimal(v).quantize(0.01))`) of each value,
+    by one Arrow conversion; None (value by value, then) unless every value is a
+    Decimal that is exact to the öre and fits NUMERIC(18,2), none a negative zero
+    (whose text keeps its sign)."""
+    values = series.to_numpy(dtype=object)
+    missing = series.isna().to_numpy()
+    present = values[~missing]
+    if not set(map(type, present)) <= {Decimal}:
+        return None
+    try:
+        # Arrow refuses a value it would have to round (`Rescaling ... data loss`).
+        arr = pa.array(present, type=_CENTS)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return None
+    zeros = pc.equal(arr, pa.scalar(Decimal(0), _CENTS)).to_numpy(zero_copy_only=False)
+    if any(v.is_signed() for v in present[zeros]):
+        return None
+    texts = np.full(len(values), None, dtype=object)
+    texts[~missing] = arr.cast(pa.string()).to_numpy(zero_copy_only=False)
+    return texts.tolist()
 
 
 def _values(name: str, series: pd.Series) -> list:
@@ -216,11 +286,16 @@ def _values(name: str, series: pd.Series) -> list:
     values = series.astype(object).tolist()
     for i in missing.nonzero()[0].tolist():
         values[i] = None
-    if series.dtype == object:
+    if series.dtype == object and not set(map(type, values)) <= _PLAIN:
+        # numpy scalars among them: the driver takes Python's own
         values = [
             v.item() if hasattr(v, "item") and not isinstance(v, Decimal) else v for v in values
         ]
     return values
+
+
+# Values an object column may hold that need no `.item()` (not numpy scalars).
+_PLAIN = {str, int, float, bool, Decimal, dt.date, dt.datetime, type(None)}
 
 
 def wanted_table(
@@ -418,7 +493,7 @@ def write_table(
     # In slices: a row's parameter dict costs far more than its values, so a million
     # rows at once held about a gigabyte of dicts.
     for start in range(0, len(frame), INSERT_ROWS):
-        _insert(conn, table, _columns(frame.iloc[start : start + INSERT_ROWS]))
+        _insert(conn, table, frame.iloc[start : start + INSERT_ROWS])
     return len(frame)
 
 
@@ -526,7 +601,10 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
     for i in missing.nonzero()[0].tolist():
         values[i] = None
     if kind is Kind.MONEY:
-        if not all(isinstance(v, Decimal | int) for v in values if v is not None):
+        present = [v for v in values if v is not None]
+        if set(map(type, present)) <= {Decimal} and all(map(_CENT.same_quantum, present)):
+            return values  # all to the öre already (as `to_published` makes them): kept
+        if not all(isinstance(v, Decimal | int) for v in present):
             return None
         # A Decimal already to the öre (as `to_published` makes them) is kept, not copied:
         # a million-row table's money column would otherwise be held twice.
@@ -538,6 +616,11 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
             else Decimal(v).quantize(_CENT)
             for v in values
         ]
+    kinds = set(map(type, values)) - {type(None)}  # one C-level pass; subclasses checked below
+    if kind is Kind.TEXT and kinds <= {str}:
+        return values
+    if kind is Kind.DATE and kinds <= {dt.date}:
+        return values  # dates already, none a datetime
     if kind is Kind.TEXT:
         return values if all(isinstance(v, str) for v in values if v is not None) else None
     if kind is Kind.DATE:
