@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from tillvaxt.money import format_swedish
+from tillvaxt.money import ORE_PER_KRONA, format_swedish
 from tillvaxt.orgnr import display
 from tillvaxt.rules.rule import ERROR, WARNING, Rule
 
@@ -146,14 +149,44 @@ def kr(ore: int) -> str:
     return f"{format_swedish(ore, decimals=ore % 100 != 0)} kr"
 
 
+# Digits of the largest kronor amount an int64 of öre holds (17), padded to whole groups.
+_PADDED_DIGITS = 21
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
 def kr_texts(ore: pd.Series) -> pd.Series:
-    """`kr` of every amount as a string column; each distinct amount formatted once."""
-    return ore.map({v: kr(v) for v in pd.unique(ore).tolist()}).astype(str)
+    """`kr` of every amount as a string column, by Arrow string kernels.
+
+    Python formatted each distinct amount in turn; a million payouts have hundreds of
+    thousands of distinct amounts. Here the kronor are padded with zeros to whole groups
+    of three digits, cut into the groups, joined with spaces and stripped of the leading
+    zeros and spaces again: the text `format_swedish` gives, `kr` on each
+    (`tests/unit/test_findings_texts.py` holds the two together).
+    """
+    values = np.asarray(ore, dtype=np.int64)
+    kronor, rest = np.divmod(np.abs(values), ORE_PER_KRONA)
+    padded = pc.utf8_lpad(pa.array(kronor).cast(pa.string()), _PADDED_DIGITS, "0")
+    groups = [pc.utf8_slice_codeunits(padded, i, i + 3) for i in range(0, _PADDED_DIGITS, 3)]
+    grouped = pc.utf8_ltrim(pc.binary_join_element_wise(*groups, " "), " 0")
+    grouped = pc.if_else(pc.equal(grouped, ""), "0", grouped)
+    cents = pc.utf8_lpad(pa.array(rest).cast(pa.string()), 2, "0")
+    decimals = pc.if_else(pa.array(rest != 0), pc.binary_join_element_wise(",", cents, ""), "")
+    sign = pc.if_else(pa.array(values < 0), "-", "")
+    text = pc.binary_join_element_wise(sign, grouped, decimals, " kr", "")
+    return pd.Series(text, index=ore.index, dtype=_STR, name=ore.name)
 
 
 def day_texts(dates: pd.Series) -> pd.Series:
-    """Dates as `2017-03-01` in a message, as a string column."""
-    return dates.dt.strftime("%Y-%m-%d").astype(str)
+    """Dates as `2017-03-01` in a message, as a string column (missing stays missing).
+
+    Arrow's `strftime` over the column; a year before 1000, which pandas writes without
+    its leading zeros, keeps pandas' text.
+    """
+    values = dates.to_numpy(dtype="datetime64[s]")
+    if len(values) == 0 or (values[~np.isnat(values)] < np.datetime64("1000-01-01")).any():
+        return dates.dt.strftime("%Y-%m-%d").astype(str)
+    text = pc.strftime(pa.array(values, pa.timestamp("s")), format="%Y-%m-%d")
+    return pd.Series(text, index=dates.index, dtype=_STR, name=dates.name)
 
 
 def sentence(*parts: pd.Series | str) -> pd.Series:

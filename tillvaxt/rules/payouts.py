@@ -27,6 +27,23 @@ from tillvaxt.rules.matching import with_decision
 from tillvaxt.rules.rule import ERROR, WARNING, Rule, rule
 
 REVOKED = "Återkallad"
+# What a payout finding and its message read of a payout (`_base`, `_paid`).
+PAYOUT_COLUMNS = [
+    "year",
+    "voucher_id",
+    "decision_id",
+    "source_file",
+    "source_line",
+    "amount_ore",
+    "booking_date",
+]
+
+
+def _rows(joined: pd.DataFrame, hit: pd.Series, *more: str) -> pd.DataFrame:
+    """The rows of `joined` where `hit`, with the payout columns and `more` only: the
+    findings are a few hundred thousand rows of a million, and taking every column of
+    the joined frame for them was most of a rule's time."""
+    return joined[[*PAYOUT_COLUMNS, *more]][hit.to_numpy(dtype=bool, na_value=False)]
 
 
 def _base(p: pd.Series) -> dict:
@@ -64,7 +81,7 @@ def _paid(p: pd.DataFrame) -> pd.Series:
 def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout with no case number, or one the authoritative snapshot does not hold."""
     joined = with_decision(payouts, decisions)
-    hit = joined[~joined["matched"]]
+    hit = _rows(joined, ~joined["matched"])
     named = hit["decision_id"].notna()
     why = (
         "names case " + texts(hit["decision_id"]) + ", which is not in the newest decision register"
@@ -77,7 +94,9 @@ def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFram
 def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out (amount > 0) on a decision the register shows as revoked."""
     joined = with_decision(payouts, decisions)
-    hit = joined[joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)]
+    hit = _rows(
+        joined, joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)
+    )
     message = sentence(
         _paid(hit), " booked ", day_texts(hit["booking_date"]), " belongs to decision ",
         texts(hit["decision_id"]), ", which is revoked (Återkallad): the money should be recovered.",
@@ -123,16 +142,22 @@ def _mismatch(
 ) -> pd.DataFrame:
     """Payouts on a known decision whose `column` differs from the decision's."""
     joined = with_decision(payouts, decisions)
-    return _each(
-        which, joined[joined["matched"] & (joined[column] != joined[f"{column}_dec"])], message
-    )
+    hit = joined["matched"] & (joined[column] != joined[f"{column}_dec"])
+    more = [c for c in (column, f"{column}_dec") if c not in PAYOUT_COLUMNS]
+    return _each(which, _rows(joined, hit, *more), message)
 
 
 @rule(WARNING, "money is paid out before the decision date or outside the project period")
 def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out before the decision date, or outside Projektstart–Projektslut."""
     joined = with_decision(payouts, decisions)
-    out = joined[joined["matched"] & (joined["amount_ore"] > 0)]
+    out = _rows(
+        joined,
+        joined["matched"] & (joined["amount_ore"] > 0),
+        "decision_date_dec",
+        "project_start_dec",
+        "project_end_dec",
+    )
     booked = out["booking_date"]
     before_decision = booked < out["decision_date_dec"]
     outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])

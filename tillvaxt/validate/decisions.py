@@ -70,11 +70,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     end, e8 = fields.iso_date(raw["Projektslut"], "Projektslut")
     status, e9 = fields.required_text(raw["Status"], "Status")
     prio_text = fields.optional_text(raw["Prioritering"])
-    prio_code = prio_text.map(
-        lambda t: (
-            (p.code if (p := region.match_priority(t)) else pd.NA) if isinstance(t, str) else pd.NA
-        )
-    ).astype("string")
+    prio_code = _priority_codes(prio_text, region)
     order_bad = start.notna() & end.notna() & (end < start)
     e10 = pd.Series("", index=raw.index, dtype="string").mask(
         order_bad,
@@ -139,6 +135,16 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     for file, snapshot in valid.groupby("source_file"):
         check_total([*snapshot["granted_ore"], *snapshot["cofinancing_ore"]], file)
     return Validated(valid=valid, quarantine=quarantine, rows_read=len(raw))
+
+
+def _priority_codes(texts: pd.Series, region: Region) -> pd.Series:
+    """The priority code each `Prioritering` text names (missing when none), as a string
+    column; each distinct text matched once (a register repeats a few dozen texts)."""
+    codes = {
+        t: (p.code if (p := region.match_priority(t)) else pd.NA)
+        for t in pd.unique(texts.dropna()).tolist()
+    }
+    return texts.map(codes).astype("string")
 
 
 def authoritative(decisions: pd.DataFrame) -> pd.DataFrame:
