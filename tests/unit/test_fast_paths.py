@@ -84,3 +84,148 @@ def test_arrow_split_of_a_file_without_quotes_agrees_with_the_line_loop(
     finally:
         rawfiles._plain_frame = original
     pd.testing.assert_frame_equal(fast, loop)
+
+
+# --- the core steps' column-wise paths against the row-wise or merge reference ---------
+
+
+def _sample_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sample's validated payouts and decisions (orphans, overpaid decisions, mismatches)."""
+    from pathlib import Path
+
+    from tillvaxt.region import load_region
+    from tillvaxt.validate.decisions import read_decisions, validate_decisions
+    from tillvaxt.validate.payouts import read_payouts, validate_payouts
+
+    raw = Path(__file__).resolve().parents[2] / "data" / "raw"
+    payouts = validate_payouts(read_payouts(raw)).valid
+    decisions = validate_decisions(read_decisions(raw), load_region()).valid
+    return payouts, decisions
+
+
+def test_whitespace_class_is_what_python_calls_space() -> None:
+    """RE2's class `PY_WHITESPACE` matches exactly the code points `str.isspace` accepts."""
+    import sys
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF]
+    hit = pc.match_substring_regex(pa.array(chars), f"^[{fields.PY_WHITESPACE}]$")
+    found = {c for c, h in zip(chars, hit.to_pylist(), strict=True) if h}
+    assert found == {c for c in chars if c.isspace()}
+    assert "\u00a0" in found and "\u200b" not in found
+
+
+spaced_text = st.text(alphabet="RS 2019/0123-\t\u00a0\u2003\u3000\u200b\u0085\x1c", max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(spaced_text, min_size=1, max_size=12))
+def test_case_numbers_agree_with_python_whitespace(texts: list[str]) -> None:
+    """White space inside a case number becomes one space, as Python's `\\s+` sees it."""
+    import re
+
+    got = fields.case_number(pd.Series(texts, dtype="string"))
+    for text, value in zip(texts, got, strict=True):
+        want = re.sub(r"\s+", " ", text.strip())
+        assert (pd.isna(value) and want == "") or value == want
+
+
+org_text = st.one_of(
+    st.from_regex(r"(16|18|19|20)?[0-9]{6}[-+ ]?[0-9]{4}", fullmatch=True),
+    st.text(alphabet="0123456789-+ a\u0663", max_size=14),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(org_text, min_size=1, max_size=12))
+def test_org_numbers_agree_with_normalise(texts: list[str]) -> None:
+    """The Arrow-parsed ten digits are `orgnr.normalise`'s; what it refuses is missing."""
+    from tillvaxt.orgnr import normalise
+
+    got, errors = fields.org_number(pd.Series(texts, dtype="string"), "Organisationsnummer")
+    for text, value, error in zip(texts, got, errors, strict=True):
+        try:
+            want = normalise(text)
+        except ParseError:
+            assert pd.isna(value) and error.startswith("column 'Organisationsnummer'")
+        else:
+            assert value == want and error == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(-(10**17), 10**17), st.integers(-10**4, 10**4)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_kr_texts_agree_with_kr(amounts: list[int]) -> None:
+    """The column of amount texts is `kr` of each amount: grouping, öre, sign, zero."""
+    from tillvaxt.rules.findings import kr, kr_texts
+
+    got = kr_texts(pd.Series(amounts, index=range(7, 7 + len(amounts))))
+    assert list(got.index) == list(range(7, 7 + len(amounts)))
+    assert got.tolist() == [kr(a) for a in amounts]
+
+
+def test_kr_texts_of_fixed_amounts() -> None:
+    from tillvaxt.rules.findings import kr_texts
+
+    got = kr_texts(pd.Series([0, 1, -150, 100, 123_456_789_00, -1_000_000_01, 2**63 - 1]))
+    assert got.tolist() == [
+        "0 kr",
+        "0,01 kr",
+        "-1,50 kr",
+        "1 kr",
+        "123 456 789 kr",
+        "-1 000 000,01 kr",
+        "92 233 720 368 547 758,07 kr",
+    ]
+
+
+def test_day_texts_agree_with_strftime() -> None:
+    from tillvaxt.rules.findings import day_texts
+
+    dates = pd.Series(
+        pd.to_datetime(["2017-03-01", None, "1999-12-31", "2100-01-01"]).astype("datetime64[s]"),
+        index=[4, 2, 9, 1],
+        name="booking_date",
+    )
+    got = day_texts(dates)
+    pd.testing.assert_series_equal(got, dates.dt.strftime("%Y-%m-%d").astype(str))
+    assert got.isna().tolist() == [False, True, False, False]
+
+
+def test_with_decision_lookup_is_the_left_merge() -> None:
+    """The lookup gives the merge's frame on the sample: columns, types, missing fields."""
+    from tillvaxt.rules.matching import _merged, current_decisions, with_decision
+
+    payouts, decisions = _sample_tables()
+    payouts = payouts.set_axis(range(100, 100 + len(payouts)))  # any index, as a merge
+    dec = current_decisions(decisions)[
+        ["decision_id", "decision_date", "instrument", "org_number", "granted_ore"]
+        + ["project_start", "project_end", "status"]
+    ]
+    got, want = with_decision(payouts, decisions), _merged(payouts, dec)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert (~got["matched"]).sum() > 0 and got["matched"].sum() > 0
+
+
+def test_overpaid_by_positions_is_the_string_version() -> None:
+    """Sums, grants, the overpaid decisions and each one's crossing payout agree."""
+    from tillvaxt.rules.decisions import _overpaid_by_codes, _overpaid_by_merge
+    from tillvaxt.rules.matching import current_decisions
+
+    payouts, decisions = _sample_tables()
+    dec = current_decisions(decisions).set_index("decision_id", drop=False)
+    totals, granted, over, crossing = _overpaid_by_codes(payouts, dec)
+    t2, g2, o2, c2 = _overpaid_by_merge(payouts, dec)
+    assert len(over) > 0
+    pd.testing.assert_index_equal(over, o2)
+    pd.testing.assert_frame_equal(totals.reindex(over), t2.reindex(over), check_names=False)
+    assert granted.reindex(over).tolist() == g2.reindex(over).tolist()
+    cols = ["voucher_id", "booking_date", "year"]
+    pd.testing.assert_frame_equal(crossing[cols], c2[cols], check_exact=True)

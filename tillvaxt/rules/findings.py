@@ -161,7 +161,7 @@ def kr_texts(ore: pd.Series) -> pd.Series:
     thousands of distinct amounts. Here the kronor are padded with zeros to whole groups
     of three digits, cut into the groups, joined with spaces and stripped of the leading
     zeros and spaces again: the text `format_swedish` gives, `kr` on each
-    (`tests/unit/test_findings_texts.py` holds the two together).
+    (`tests/unit/test_fast_paths.py` holds the two together).
     """
     values = np.asarray(ore, dtype=np.int64)
     kronor, rest = np.divmod(np.abs(values), ORE_PER_KRONA)

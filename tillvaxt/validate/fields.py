@@ -46,7 +46,7 @@ _ORGNR_MATCH = re.compile(f"^{_ORGNR_RE}$").match
 _ORGNR_PARTS = r"^(?:16|18|19|20)?(?P<six>[0-9]{6})[-+]?(?P<four>[0-9]{4})$"
 
 # What Python's `\s` matches in a text (`str.isspace`), spelled out for RE2, whose `\s`
-# is ASCII only; `tests/unit/test_fields.py` checks it against every code point.
+# is ASCII only; `tests/unit/test_fast_paths.py` checks it against every code point.
 PY_WHITESPACE = (
     r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
     r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
