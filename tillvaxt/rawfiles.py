@@ -114,7 +114,6 @@ def _check_header(label: str, header: list[str], required: Iterable[str], delimi
 _QUOTED_FIELD = re.compile(r' *"((?:[^"]|"")*)"[ \t]*(;|$)')
 _PLAIN_FIELD = re.compile(r"([^;]*)(;|$)")
 _OPENS_QUOTE = re.compile(r' *"')
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _QuoteError(ValueError):
@@ -171,7 +170,9 @@ def _physical_lines(text: str) -> list[str]:
     """The text's lines without their endings (CRLF, LF, or a lone CR)."""
     if "\r" not in text:
         return text.split("\n")
-    return _LINE_BREAK.split(text)
+    # The regex's `\r\n|\r|\n`, by two replacements (CRLF first) and one split: a third
+    # of the time on a 100 MB export.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _text_frame(

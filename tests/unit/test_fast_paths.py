@@ -157,7 +157,7 @@ def test_org_numbers_agree_with_normalise(texts: list[str]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.one_of(st.integers(-(10**17), 10**17), st.integers(-10**4, 10**4)),
+        st.one_of(st.integers(-(10**17), 10**17), st.integers(-(10**4), 10**4)),
         min_size=1,
         max_size=30,
     )
@@ -201,14 +201,11 @@ def test_day_texts_agree_with_strftime() -> None:
 
 def test_with_decision_lookup_is_the_left_merge() -> None:
     """The lookup gives the merge's frame on the sample: columns, types, missing fields."""
-    from tillvaxt.rules.matching import _merged, current_decisions, with_decision
+    from tillvaxt.rules.matching import DECISION_FIELDS, _merged, current_decisions, with_decision
 
     payouts, decisions = _sample_tables()
     payouts = payouts.set_axis(range(100, 100 + len(payouts)))  # any index, as a merge
-    dec = current_decisions(decisions)[
-        ["decision_id", "decision_date", "instrument", "org_number", "granted_ore"]
-        + ["project_start", "project_end", "status"]
-    ]
+    dec = current_decisions(decisions)[DECISION_FIELDS]
     got, want = with_decision(payouts, decisions), _merged(payouts, dec)
     pd.testing.assert_frame_equal(got, want, check_exact=True)
     assert (~got["matched"]).sum() > 0 and got["matched"].sum() > 0
