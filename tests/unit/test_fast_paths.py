@@ -218,7 +218,7 @@ def test_overpaid_by_positions_is_the_string_version() -> None:
 
     payouts, decisions = _sample_tables()
     dec = current_decisions(decisions).set_index("decision_id", drop=False)
-    totals, granted, over, crossing = _overpaid_by_codes(payouts, dec)
+    totals, granted, over, crossing = _overpaid_by_codes(payouts, decisions, dec)
     t2, g2, o2, c2 = _overpaid_by_merge(payouts, dec)
     assert len(over) > 0
     pd.testing.assert_index_equal(over, o2)
@@ -226,3 +226,20 @@ def test_overpaid_by_positions_is_the_string_version() -> None:
     assert granted.reindex(over).tolist() == g2.reindex(over).tolist()
     cols = ["voucher_id", "booking_date", "year"]
     pd.testing.assert_frame_equal(crossing[cols], c2[cols], check_exact=True)
+
+
+def test_shared_lookups_join_once_and_hand_out_copies() -> None:
+    """Within the block the same pair gives the same join; a column set on one caller's
+    frame reaches no other caller, and other frames get their own join."""
+    from tests.rules_data import clean_decisions, clean_payouts
+    from tillvaxt.rules.matching import shared_lookups, with_decision
+
+    payouts, decisions = _sample_tables()
+    outside = with_decision(payouts, decisions)
+    with shared_lookups():
+        first = with_decision(payouts, decisions)
+        first["matched"] = False
+        second = with_decision(payouts, decisions)
+        small = with_decision(clean_payouts(), clean_decisions())
+    pd.testing.assert_frame_equal(second, outside)
+    assert second["matched"].any() and len(small) == len(clean_payouts())

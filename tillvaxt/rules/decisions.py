@@ -21,7 +21,7 @@ from tillvaxt.rules.findings import (
     sentence,
     texts,
 )
-from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.matching import current_decisions, decision_positions
 from tillvaxt.rules.rule import ERROR, WARNING, rule
 
 
@@ -46,7 +46,7 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     if not dec.index.is_unique:
         totals, granted, over, crossing = _overpaid_by_merge(payouts, dec)
     else:
-        totals, granted, over, crossing = _overpaid_by_codes(payouts, dec)
+        totals, granted, over, crossing = _overpaid_by_codes(payouts, decisions, dec)
     if len(over) == 0:
         return findings(overpaid_decision, [])
     paid = totals["sum"].reindex(over).astype("int64")
@@ -64,7 +64,7 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     return findings_of(overpaid_decision, rows, message)
 
 
-def _overpaid_by_codes(payouts: pd.DataFrame, dec: pd.DataFrame) -> tuple:
+def _overpaid_by_codes(payouts: pd.DataFrame, decisions: pd.DataFrame, dec: pd.DataFrame) -> tuple:
     """Per decision (by its position in `dec`, whose case numbers are unique): payouts'
     sum and count, the grant, the overpaid decisions in case-number order, and each one's
     crossing payout (the payout after the last one that left the running net total within
@@ -74,7 +74,7 @@ def _overpaid_by_codes(payouts: pd.DataFrame, dec: pd.DataFrame) -> tuple:
     totals are integer kernels; only the overpaid decisions' payouts are sorted, by
     position, booking date and voucher (as the case-number order would group them).
     """
-    code = dec.index.get_indexer(payouts["decision_id"])
+    code = decision_positions(payouts, decisions)
     mine = code >= 0
     codes = code[mine]
     amounts = payouts["amount_ore"].to_numpy(dtype=np.int64)[mine]

@@ -179,13 +179,16 @@ def kr_texts(ore: pd.Series) -> pd.Series:
 def day_texts(dates: pd.Series) -> pd.Series:
     """Dates as `2017-03-01` in a message, as a string column (missing stays missing).
 
-    Arrow's `strftime` over the column; a year before 1000, which pandas writes without
-    its leading zeros, keeps pandas' text.
+    Year, month and day by Arrow kernels, zero-padded and joined (Arrow's `strftime` is
+    ten times slower); a year before 1000, which pandas writes without its leading
+    zeros, keeps pandas' text.
     """
     values = dates.to_numpy(dtype="datetime64[s]")
     if len(values) == 0 or (values[~np.isnat(values)] < np.datetime64("1000-01-01")).any():
         return dates.dt.strftime("%Y-%m-%d").astype(str)
-    text = pc.strftime(pa.array(values, pa.timestamp("s")), format="%Y-%m-%d")
+    stamps = pa.array(values, pa.timestamp("s"))
+    month, day = (pc.utf8_lpad(f(stamps).cast(pa.string()), 2, "0") for f in (pc.month, pc.day))
+    text = pc.binary_join_element_wise(pc.year(stamps).cast(pa.string()), month, day, "-")
     return pd.Series(text, index=dates.index, dtype=_STR, name=dates.name)
 
 
