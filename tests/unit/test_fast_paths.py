@@ -243,3 +243,19 @@ def test_shared_lookups_join_once_and_hand_out_copies() -> None:
         small = with_decision(clean_payouts(), clean_decisions())
     pd.testing.assert_frame_equal(second, outside)
     assert second["matched"].any() and len(small) == len(clean_payouts())
+
+
+def test_schema_word_class_is_python_non_space() -> None:
+    """The models' `WORD` (literal white-space characters, run by Arrow) gives `\\S+`'s
+    verdict on stripped values, and names exactly what `str.isspace` accepts."""
+    import re
+    import sys
+
+    from schemas.raw import WHITESPACE, WORD
+
+    assert set(WHITESPACE) == {chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()}
+    values = ["V1", "a b", "a\u00a0b", "a\u200bb", "", "x\x1cy", "RS 2019/1", "Å\u3000Ö", "ab"]
+    got = pd.Series(values, dtype="string").str.match(f"^{WORD}$").tolist()
+    assert got == [re.match(r"^\S+$", v) is not None for v in values]
+    got = pd.Series(values, dtype="string").str.match(f"^{WORD}( {WORD})*$").tolist()
+    assert got == [re.match(r"^\S+( \S+)*$", v) is not None for v in values]
