@@ -77,13 +77,28 @@ def test_arrow_split_of_a_file_without_quotes_agrees_with_the_line_loop(
 ) -> None:
     text = newline.join(["A;B;C", *lines])
     fast = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
-    original = rawfiles._plain_frame
+    original, reader = rawfiles._plain_frame, rawfiles._csv_reader_frame
     try:
+        rawfiles._csv_reader_frame = lambda *args: None  # Arrow's split of Python lines
+        split = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
         rawfiles._plain_frame = lambda *args: None  # the loop, for every line
         loop = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
     finally:
-        rawfiles._plain_frame = original
+        rawfiles._plain_frame, rawfiles._csv_reader_frame = original, reader
     pd.testing.assert_frame_equal(fast, loop)
+    pd.testing.assert_frame_equal(split, loop)
+
+
+def test_csv_reader_reads_a_plain_export_and_leaves_the_rest() -> None:
+    """A plain export is read by Arrow's CSV reader with lines 2..; a blank or short line
+    sends the file the line-wise way, whose result is then the whole answer."""
+    text = "A;B;C\r\nx;1;\u00e5\r\ny;2;z\r\n"
+    frame = rawfiles._csv_reader_frame(text, "f.csv", ["A", "B", "C"])
+    assert frame is not None
+    assert frame["A"].tolist() == ["x", "y"] and frame["C"].tolist() == ["\u00e5", "z"]
+    assert frame[rawfiles.LINE_COL].tolist() == [2, 3]
+    for other in ("A;B;C\nx;1;2\n\ny;2;3\n", "A;B;C\nx;1\n", "A;B;C\n;;\nx;1;2\n"):
+        assert rawfiles._csv_reader_frame(other, "f.csv", ["A", "B", "C"]) is None
 
 
 # --- the core steps' column-wise paths against the row-wise or merge reference ---------
