@@ -274,3 +274,13 @@ def test_schema_word_class_is_python_non_space() -> None:
     assert got == [re.match(r"^\S+$", v) is not None for v in values]
     got = pd.Series(values, dtype="string").str.match(f"^{WORD}( {WORD})*$").tolist()
     assert got == [re.match(r"^\S+( \S+)*$", v) is not None for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.from_regex(r"[0-9]{10}", fullmatch=True), min_size=1, max_size=40))
+def test_luhn_of_many_agrees_with_luhn_ok(numbers: list[str]) -> None:
+    from tillvaxt.orgnr import luhn_ok
+    from tillvaxt.rules.identity import _luhn_many
+
+    assert _luhn_many(numbers) == [luhn_ok(n) for n in numbers]
+    assert _luhn_many(["5566778899", "5566778898", "8112189876"]) == [True, False, True]

@@ -183,7 +183,8 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
     The first voucher (by voucher id) is taken as the original; each later one gets a
     finding naming it, with both places, so the controller can compare the two rows.
     """
-    keyed = payouts[payouts["decision_id"].notna() & (payouts["amount_ore"] != 0)]
+    use = payouts["decision_id"].notna() & (payouts["amount_ore"] != 0)
+    keyed = payouts[[c for c in PAYOUT_COLUMNS if c in payouts.columns]][use.to_numpy(dtype=bool)]
     keys = ["decision_id", "booking_date", "amount_ore"]
     dup = keyed[keyed.duplicated(subset=keys, keep=False)].sort_values([*keys, "voucher_id"])
     records = []
