@@ -284,3 +284,18 @@ def test_luhn_of_many_agrees_with_luhn_ok(numbers: list[str]) -> None:
 
     assert _luhn_many(numbers) == [luhn_ok(n) for n in numbers]
     assert _luhn_many(["5566778899", "5566778898", "8112189876"]) == [True, False, True]
+
+
+def test_sentence_joins_as_plus_does() -> None:
+    """One Arrow join gives `+`'s texts, missing where a part is missing, on any index;
+    parts it cannot join (another index, object columns) are added as before."""
+    from tillvaxt.rules.findings import sentence
+
+    a = pd.Series(["V1", None, "V3"], index=[5, 6, 7]).astype(str)
+    b = pd.Series(["1 kr", "2 kr", None], index=[5, 6, 7]).astype(str)
+    got = sentence("Payout ", a, " of ", b, ".")
+    want = "Payout " + a + " of " + b + "."
+    pd.testing.assert_series_equal(got, want, check_names=False)
+    assert got.tolist()[0] == "Payout V1 of 1 kr." and got.isna().tolist() == [False, True, True]
+    other = pd.Series(["x", "y", "z"], dtype=object)
+    assert sentence(other, "!").tolist() == ["x!", "y!", "z!"]

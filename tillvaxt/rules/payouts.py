@@ -71,7 +71,7 @@ def _payout_findings(which: Rule, hit: pd.DataFrame, message: pd.Series) -> pd.D
 
 def _paid(p: pd.DataFrame) -> pd.Series:
     """`Payout V… of 1 250 kr` for each row, the start of most payout messages."""
-    return "Payout " + texts(p["voucher_id"]) + " of " + kr_texts(p["amount_ore"])
+    return sentence("Payout ", texts(p["voucher_id"]), " of ", kr_texts(p["amount_ore"]))
 
 
 @rule(
@@ -83,11 +83,13 @@ def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFram
     joined = with_decision(payouts, decisions)
     hit = _rows(joined, ~joined["matched"])
     named = hit["decision_id"].notna()
-    why = (
-        "names case " + texts(hit["decision_id"]) + ", which is not in the newest decision register"
+    why = sentence(
+        "names case ", texts(hit["decision_id"]), ", which is not in the newest decision register"
     ).where(named, "has no case number (Diarienummer)")
-    message = _paid(hit) + " booked " + day_texts(hit["booking_date"]) + " " + why
-    return _payout_findings(orphan_payout, hit, message + ": no decision allows it.")
+    message = sentence(
+        _paid(hit), " booked ", day_texts(hit["booking_date"]), " ", why, ": no decision allows it."
+    )
+    return _payout_findings(orphan_payout, hit, message)
 
 
 @rule(ERROR, "money is paid out (amount > 0) on a decision whose status is `Återkallad`")
@@ -163,16 +165,15 @@ def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.
     outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])
     hit = out[before_decision | outside]
     did = texts(hit["decision_id"])
-    why = ("before decision " + did + " was taken on " + day_texts(hit["decision_date_dec"])).where(
+    why = sentence("before decision ", did, " was taken on ", day_texts(hit["decision_date_dec"]))
+    why = why.where(
         hit["booking_date"] < hit["decision_date_dec"],
-        "outside decision "
-        + did
-        + "'s project period "
-        + day_texts(hit["project_start_dec"])
-        + " to "
-        + day_texts(hit["project_end_dec"]),
-    )
-    message = _paid(hit) + " was booked " + day_texts(hit["booking_date"]) + ", " + why + "."
+        sentence(
+            "outside decision ", did, "'s project period ", day_texts(hit["project_start_dec"]),
+            " to ", day_texts(hit["project_end_dec"]),
+        ),
+    )  # fmt: skip
+    message = sentence(_paid(hit), " was booked ", day_texts(hit["booking_date"]), ", ", why, ".")
     return _payout_findings(payout_outside_period, hit, message)
 
 
