@@ -299,3 +299,32 @@ def test_sentence_joins_as_plus_does() -> None:
     assert got.tolist()[0] == "Payout V1 of 1 kr." and got.isna().tolist() == [False, True, True]
     other = pd.Series(["x", "y", "z"], dtype=object)
     assert sentence(other, "!").tolist() == ["x!", "y!", "z!"]
+
+
+def test_findings_order_by_arrow_is_pandas_stable_sort() -> None:
+    """Missing years, lines and vouchers last, ties in their order: as `sort_values`."""
+    from tillvaxt.rules.findings import concat_findings, empty_findings
+
+    base = empty_findings()
+    rows = pd.DataFrame(
+        {
+            "year": pd.array([2018, None, 2017, 2017, 2017, 2017], dtype="Int64"),
+            "rule": ["b", "a", "b", "a", "a", "zz"],
+            "severity": "error",
+            "voucher_id": [None, "V2", "V9", None, "Vä", "V1"],
+            "decision_id": None,
+            "source_file": ["f", "f", "f", "g", "f", "f"],
+            "source_line": pd.array([3, 2, None, 1, 1, 1], dtype="Int64"),
+            "difference_ore": pd.array([None] * 6, dtype="Int64"),
+            "message": list("uvwxyz"),
+        }
+    ).astype({c: base[c].dtype for c in ("rule", "severity", "source_file", "message")})
+    got = concat_findings([rows, rows.iloc[::-1]], order=["a", "b"])
+    both = pd.concat([rows, rows.iloc[::-1]], ignore_index=True)
+    want = both.assign(_o=both["rule"].map({"a": 0, "b": 1}).fillna(2))
+    want = want.sort_values(
+        ["year", "_o", "source_file", "source_line", "voucher_id"],
+        na_position="last",
+        kind="stable",
+    )
+    pd.testing.assert_frame_equal(got, want.drop(columns="_o").reset_index(drop=True))
