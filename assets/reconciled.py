@@ -35,7 +35,7 @@ from tillvaxt.reconcile.usage import appropriation_usage as usage_table
 from tillvaxt.reconcile.usage import recipients_by_instrument as recipients_table
 from tillvaxt.reconcile.vouchers import usage_differences
 from tillvaxt.reconcile.vouchers import usage_vouchers as vouchers_table
-from tillvaxt.rules import ERROR, RULES, concat_findings
+from tillvaxt.rules import ERROR, RULES
 from tillvaxt.rules import payout_exceptions as run_rules
 from tillvaxt.rules.matching import with_decision
 from tillvaxt.validate.payouts import conflict_message
@@ -233,11 +233,16 @@ def payout_exceptions(
 ):
     delivered = len(eu_projects) > 0 or len(eu_projects_quarantine) > 0
     # `quarantine` holds every source's unreadable rows, the EU register's included.
+    # With the statistics' own findings (a table withheld whole, and why), sorted in
+    # once: a second sort of the whole table only to add them cost as much as the first.
     table = run_rules(
-        payouts, decisions, quarantine, eu_projects if delivered else None, settings.region()
+        payouts,
+        decisions,
+        quarantine,
+        eu_projects if delivered else None,
+        settings.region(),
+        more=[support_withheld, survey_withheld],
     )
-    # The statistics' own findings (a table withheld whole, and why).
-    table = concat_findings([table, support_withheld, survey_withheld])
     counts = table["rule"].value_counts()
     yield Output(
         table,

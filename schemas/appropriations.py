@@ -3,7 +3,7 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.raw import raw_column
+from schemas.raw import WORD, raw_column
 
 
 class Appropriations(pa.DataFrameModel):
@@ -13,7 +13,7 @@ class Appropriations(pa.DataFrameModel):
         ge=1990, le=2100, metadata=raw_column("År", must="be a year from 1990 to 2100")
     )
     appropriation: Series[str] = pa.Field(
-        str_matches=r"^\S+$", metadata=raw_column("Anslag", must="be a code without spaces")
+        str_matches=f"^{WORD}$", metadata=raw_column("Anslag", must="be a code without spaces")
     )
     allocated_ore: Series[int] = pa.Field(ge=0, metadata=raw_column("Tilldelat belopp"))
     credit_limit_ore: Series[int] = pa.Field(ge=0, metadata=raw_column("Anslagskredit"))

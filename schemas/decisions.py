@@ -3,7 +3,7 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.raw import raw_column
+from schemas.raw import WORD, raw_column
 
 DECISION_STATUSES = ["Beviljad", "Avslutad", "Återkallad"]
 
@@ -12,7 +12,7 @@ class Decisions(pa.DataFrameModel):
     """Grant decisions from the case-management system."""
 
     decision_id: Series[str] = pa.Field(
-        str_matches=r"^\S+( \S+)*$",
+        str_matches=f"^{WORD}( {WORD})*$",
         metadata=raw_column(
             "Diarienummer", must="be a case number (white space inside read as one space)"
         ),

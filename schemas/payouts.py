@@ -3,14 +3,14 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.raw import raw_column
+from schemas.raw import WORD, raw_column
 
 
 class Payouts(pa.DataFrameModel):
     """Payouts from the finance system, typed, de-duplicated by voucher."""
 
     voucher_id: Series[str] = pa.Field(
-        str_matches=r"^\S+$",
+        str_matches=f"^{WORD}$",
         metadata=raw_column("Verifikationsnummer", must="be one word without spaces"),
     )
     booking_date: Series[pa.DateTime] = pa.Field(metadata=raw_column("Bokföringsdatum"))

@@ -14,6 +14,14 @@ import pandera.pandas as pa
 RAW = "raw"
 OPTIONAL = "raw_optional"
 
+# The characters Python's `\s` matches (`str.isspace`), as literal characters. A pattern
+# with `\s` or `\S` makes pandas match every value in Python; one with a class of
+# literal characters runs in Arrow's RE2 (a million voucher ids: 0.25 -> 0.08 s), with
+# the same verdict on every stripped value (`tests/unit/test_fast_paths.py`).
+WHITESPACE = "\x09\x0a\x0b\x0c\x0d\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+# One or more characters that are not white space: `\S+`.
+WORD = f"[^{WHITESPACE}]+"
+
 
 def raw_column(header: str, optional: bool = False, **metadata: str) -> dict[str, object]:
     """Field metadata: read from the raw column `header` (which a file may omit if `optional`)."""

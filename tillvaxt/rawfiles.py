@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from tillvaxt.errors import InputError
 
@@ -114,7 +115,6 @@ def _check_header(label: str, header: list[str], required: Iterable[str], delimi
 _QUOTED_FIELD = re.compile(r' *"((?:[^"]|"")*)"[ \t]*(;|$)')
 _PLAIN_FIELD = re.compile(r"([^;]*)(;|$)")
 _OPENS_QUOTE = re.compile(r' *"')
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _QuoteError(ValueError):
@@ -171,7 +171,9 @@ def _physical_lines(text: str) -> list[str]:
     """The text's lines without their endings (CRLF, LF, or a lone CR)."""
     if "\r" not in text:
         return text.split("\n")
-    return _LINE_BREAK.split(text)
+    # The regex's `\r\n|\r|\n`, by two replacements (CRLF first) and one split: a third
+    # of the time on a 100 MB export.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _text_frame(
@@ -212,6 +214,9 @@ def read_delimited_text(
         raise InputError(label, "a header row and data rows", "an empty file")
     if delimiter != ";":
         return _read_multiline_csv(text, label, required, delimiter)
+    fast = _csv_reader_frame(text, label, required) if '"' not in text else None
+    if fast is not None:
+        return fast
     lines = _physical_lines(text)
     try:
         header = [h.strip() for h in split_semicolon_line(lines[0])]
@@ -248,6 +253,50 @@ def read_delimited_text(
         errors.append(error)
         raw_lines.append(line if error else "")
     return _text_frame(header, rows, numbers, errors, label, raw_lines)
+
+
+def _csv_reader_frame(text: str, label: str, required: Iterable[str]) -> pd.DataFrame | None:
+    """The text frame of a `;` file without quotes, read by Arrow's CSV reader, or None.
+
+    The common export (every line one record of the header's width, no blank line) is
+    read in one pass of C++ without a Python string per line; record i is then on line
+    i + 2. Anything else returns None and goes the line-wise way (`_plain_frame`, the
+    loop): a line of another width or an empty line (the reader refuses the file), or a
+    record whose first field is empty (it may be a blank line of `;` the loop skips).
+    """
+    # The header is the first line; the reader ends lines at CRLF, LF or a lone CR alike.
+    end = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))
+    first, body = text[:end], text[end + (2 if text.startswith("\r\n", end) else 1) :]
+    header = [h.strip() for h in first.split(";")]
+    _check_header(label, header, required, ";")
+    if not body.strip():
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=header, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=";", quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.large_string()),
+                strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if table.num_rows == 0 or pc.any(pc.equal(table.column(0), "")).as_py():
+        return None
+    n = table.num_rows
+    frame = pd.DataFrame(
+        {h: pd.arrays.ArrowStringArray(table.column(j)) for j, h in enumerate(header)}
+    )
+    frame[FILE_COL] = label
+    frame[LINE_COL] = pd.Series(np.arange(2, n + 2), dtype="int64")
+    nothing = pa.repeat(pa.scalar("", pa.large_string()), n)
+    frame[ERROR_COL] = pd.Series(pd.arrays.ArrowStringArray(nothing), dtype="string")
+    frame[RAW_COL] = pd.Series(pd.arrays.ArrowStringArray(nothing), dtype="string")
+    return frame
 
 
 def _plain_frame(header: list[str], lines: list[str], label: str) -> pd.DataFrame | None:

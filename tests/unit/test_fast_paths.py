@@ -77,10 +77,254 @@ def test_arrow_split_of_a_file_without_quotes_agrees_with_the_line_loop(
 ) -> None:
     text = newline.join(["A;B;C", *lines])
     fast = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
-    original = rawfiles._plain_frame
+    original, reader = rawfiles._plain_frame, rawfiles._csv_reader_frame
     try:
+        rawfiles._csv_reader_frame = lambda *args: None  # Arrow's split of Python lines
+        split = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
         rawfiles._plain_frame = lambda *args: None  # the loop, for every line
         loop = rawfiles.read_delimited_text(text, "f.csv", ["A", "B", "C"])
     finally:
-        rawfiles._plain_frame = original
+        rawfiles._plain_frame, rawfiles._csv_reader_frame = original, reader
     pd.testing.assert_frame_equal(fast, loop)
+    pd.testing.assert_frame_equal(split, loop)
+
+
+def test_csv_reader_reads_a_plain_export_and_leaves_the_rest() -> None:
+    """A plain export is read by Arrow's CSV reader with lines 2..; a blank or short line
+    sends the file the line-wise way, whose result is then the whole answer."""
+    text = "A;B;C\r\nx;1;\u00e5\r\ny;2;z\r\n"
+    frame = rawfiles._csv_reader_frame(text, "f.csv", ["A", "B", "C"])
+    assert frame is not None
+    assert frame["A"].tolist() == ["x", "y"] and frame["C"].tolist() == ["\u00e5", "z"]
+    assert frame[rawfiles.LINE_COL].tolist() == [2, 3]
+    for other in ("A;B;C\nx;1;2\n\ny;2;3\n", "A;B;C\nx;1\n", "A;B;C\n;;\nx;1;2\n"):
+        assert rawfiles._csv_reader_frame(other, "f.csv", ["A", "B", "C"]) is None
+
+
+# --- the core steps' column-wise paths against the row-wise or merge reference ---------
+
+
+def _sample_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sample's validated payouts and decisions (orphans, overpaid decisions, mismatches)."""
+    from pathlib import Path
+
+    from tillvaxt.region import load_region
+    from tillvaxt.validate.decisions import read_decisions, validate_decisions
+    from tillvaxt.validate.payouts import read_payouts, validate_payouts
+
+    raw = Path(__file__).resolve().parents[2] / "data" / "raw"
+    payouts = validate_payouts(read_payouts(raw)).valid
+    decisions = validate_decisions(read_decisions(raw), load_region()).valid
+    return payouts, decisions
+
+
+def test_whitespace_class_is_what_python_calls_space() -> None:
+    """RE2's class `PY_WHITESPACE` matches exactly the code points `str.isspace` accepts."""
+    import sys
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF]
+    hit = pc.match_substring_regex(pa.array(chars), f"^[{fields.PY_WHITESPACE}]$")
+    found = {c for c, h in zip(chars, hit.to_pylist(), strict=True) if h}
+    assert found == {c for c in chars if c.isspace()}
+    assert "\u00a0" in found and "\u200b" not in found
+
+
+spaced_text = st.text(alphabet="RS 2019/0123-\t\u00a0\u2003\u3000\u200b\u0085\x1c", max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(spaced_text, min_size=1, max_size=12))
+def test_case_numbers_agree_with_python_whitespace(texts: list[str]) -> None:
+    """White space inside a case number becomes one space, as Python's `\\s+` sees it."""
+    import re
+
+    got = fields.case_number(pd.Series(texts, dtype="string"))
+    for text, value in zip(texts, got, strict=True):
+        want = re.sub(r"\s+", " ", text.strip())
+        assert (pd.isna(value) and want == "") or value == want
+
+
+org_text = st.one_of(
+    st.from_regex(r"(16|18|19|20)?[0-9]{6}[-+ ]?[0-9]{4}", fullmatch=True),
+    st.text(alphabet="0123456789-+ a\u0663", max_size=14),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(org_text, min_size=1, max_size=12))
+def test_org_numbers_agree_with_normalise(texts: list[str]) -> None:
+    """The Arrow-parsed ten digits are `orgnr.normalise`'s; what it refuses is missing."""
+    from tillvaxt.orgnr import normalise
+
+    got, errors = fields.org_number(pd.Series(texts, dtype="string"), "Organisationsnummer")
+    for text, value, error in zip(texts, got, errors, strict=True):
+        try:
+            want = normalise(text)
+        except ParseError:
+            assert pd.isna(value) and error.startswith("column 'Organisationsnummer'")
+        else:
+            assert value == want and error == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(-(10**17), 10**17), st.integers(-(10**4), 10**4)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_kr_texts_agree_with_kr(amounts: list[int]) -> None:
+    """The column of amount texts is `kr` of each amount: grouping, öre, sign, zero."""
+    from tillvaxt.rules.findings import kr, kr_texts
+
+    got = kr_texts(pd.Series(amounts, index=range(7, 7 + len(amounts))))
+    assert list(got.index) == list(range(7, 7 + len(amounts)))
+    assert got.tolist() == [kr(a) for a in amounts]
+
+
+def test_kr_texts_of_fixed_amounts() -> None:
+    from tillvaxt.rules.findings import kr_texts
+
+    got = kr_texts(pd.Series([0, 1, -150, 100, 123_456_789_00, -1_000_000_01, 2**63 - 1]))
+    assert got.tolist() == [
+        "0 kr",
+        "0,01 kr",
+        "-1,50 kr",
+        "1 kr",
+        "123 456 789 kr",
+        "-1 000 000,01 kr",
+        "92 233 720 368 547 758,07 kr",
+    ]
+
+
+def test_day_texts_agree_with_strftime() -> None:
+    from tillvaxt.rules.findings import day_texts
+
+    dates = pd.Series(
+        pd.to_datetime(["2017-03-01", None, "1999-12-31", "2100-01-01"]).astype("datetime64[s]"),
+        index=[4, 2, 9, 1],
+        name="booking_date",
+    )
+    got = day_texts(dates)
+    pd.testing.assert_series_equal(got, dates.dt.strftime("%Y-%m-%d").astype(str))
+    assert got.isna().tolist() == [False, True, False, False]
+
+
+def test_with_decision_lookup_is_the_left_merge() -> None:
+    """The lookup gives the merge's frame on the sample: columns, types, missing fields."""
+    from tillvaxt.rules.matching import DECISION_FIELDS, _merged, current_decisions, with_decision
+
+    payouts, decisions = _sample_tables()
+    payouts = payouts.set_axis(range(100, 100 + len(payouts)))  # any index, as a merge
+    dec = current_decisions(decisions)[DECISION_FIELDS]
+    got, want = with_decision(payouts, decisions), _merged(payouts, dec)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert (~got["matched"]).sum() > 0 and got["matched"].sum() > 0
+
+
+def test_overpaid_by_positions_is_the_string_version() -> None:
+    """Sums, grants, the overpaid decisions and each one's crossing payout agree."""
+    from tillvaxt.rules.decisions import _overpaid_by_codes, _overpaid_by_merge
+    from tillvaxt.rules.matching import current_decisions
+
+    payouts, decisions = _sample_tables()
+    dec = current_decisions(decisions).set_index("decision_id", drop=False)
+    totals, granted, over, crossing = _overpaid_by_codes(payouts, decisions, dec)
+    t2, g2, o2, c2 = _overpaid_by_merge(payouts, dec)
+    assert len(over) > 0
+    pd.testing.assert_index_equal(over, o2)
+    pd.testing.assert_frame_equal(totals.reindex(over), t2.reindex(over), check_names=False)
+    assert granted.reindex(over).tolist() == g2.reindex(over).tolist()
+    cols = ["voucher_id", "booking_date", "year"]
+    pd.testing.assert_frame_equal(crossing[cols], c2[cols], check_exact=True)
+
+
+def test_shared_lookups_join_once_and_hand_out_copies() -> None:
+    """Within the block the same pair gives the same join; a column set on one caller's
+    frame reaches no other caller, and other frames get their own join."""
+    from tests.rules_data import clean_decisions, clean_payouts
+    from tillvaxt.rules.matching import shared_lookups, with_decision
+
+    payouts, decisions = _sample_tables()
+    outside = with_decision(payouts, decisions)
+    with shared_lookups():
+        first = with_decision(payouts, decisions)
+        first["matched"] = False
+        second = with_decision(payouts, decisions)
+        small = with_decision(clean_payouts(), clean_decisions())
+    pd.testing.assert_frame_equal(second, outside)
+    assert second["matched"].any() and len(small) == len(clean_payouts())
+
+
+def test_schema_word_class_is_python_non_space() -> None:
+    """The models' `WORD` (literal white-space characters, run by Arrow) gives `\\S+`'s
+    verdict on stripped values, and names exactly what `str.isspace` accepts."""
+    import re
+    import sys
+
+    from schemas.raw import WHITESPACE, WORD
+
+    assert set(WHITESPACE) == {chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()}
+    values = ["V1", "a b", "a\u00a0b", "a\u200bb", "", "x\x1cy", "RS 2019/1", "Å\u3000Ö", "ab"]
+    got = pd.Series(values, dtype="string").str.match(f"^{WORD}$").tolist()
+    assert got == [re.match(r"^\S+$", v) is not None for v in values]
+    got = pd.Series(values, dtype="string").str.match(f"^{WORD}( {WORD})*$").tolist()
+    assert got == [re.match(r"^\S+( \S+)*$", v) is not None for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.from_regex(r"[0-9]{10}", fullmatch=True), min_size=1, max_size=40))
+def test_luhn_of_many_agrees_with_luhn_ok(numbers: list[str]) -> None:
+    from tillvaxt.orgnr import luhn_ok
+    from tillvaxt.rules.identity import _luhn_many
+
+    assert _luhn_many(numbers) == [luhn_ok(n) for n in numbers]
+    assert _luhn_many(["5566778899", "5566778898", "8112189876"]) == [True, False, True]
+
+
+def test_sentence_joins_as_plus_does() -> None:
+    """One Arrow join gives `+`'s texts, missing where a part is missing, on any index;
+    parts it cannot join (another index, object columns) are added as before."""
+    from tillvaxt.rules.findings import sentence
+
+    a = pd.Series(["V1", None, "V3"], index=[5, 6, 7]).astype(str)
+    b = pd.Series(["1 kr", "2 kr", None], index=[5, 6, 7]).astype(str)
+    got = sentence("Payout ", a, " of ", b, ".")
+    want = "Payout " + a + " of " + b + "."
+    pd.testing.assert_series_equal(got, want, check_names=False)
+    assert got.tolist()[0] == "Payout V1 of 1 kr." and got.isna().tolist() == [False, True, True]
+    other = pd.Series(["x", "y", "z"], dtype=object)
+    assert sentence(other, "!").tolist() == ["x!", "y!", "z!"]
+
+
+def test_findings_order_by_arrow_is_pandas_stable_sort() -> None:
+    """Missing years, lines and vouchers last, ties in their order: as `sort_values`."""
+    from tillvaxt.rules.findings import concat_findings, empty_findings
+
+    base = empty_findings()
+    rows = pd.DataFrame(
+        {
+            "year": pd.array([2018, None, 2017, 2017, 2017, 2017], dtype="Int64"),
+            "rule": ["b", "a", "b", "a", "a", "zz"],
+            "severity": "error",
+            "voucher_id": [None, "V2", "V9", None, "Vä", "V1"],
+            "decision_id": None,
+            "source_file": ["f", "f", "f", "g", "f", "f"],
+            "source_line": pd.array([3, 2, None, 1, 1, 1], dtype="Int64"),
+            "difference_ore": pd.array([None] * 6, dtype="Int64"),
+            "message": list("uvwxyz"),
+        }
+    ).astype({c: base[c].dtype for c in ("rule", "severity", "source_file", "message")})
+    got = concat_findings([rows, rows.iloc[::-1]], order=["a", "b"])
+    both = pd.concat([rows, rows.iloc[::-1]], ignore_index=True)
+    want = both.assign(_o=both["rule"].map({"a": 0, "b": 1}).fillna(2))
+    want = want.sort_values(
+        ["year", "_o", "source_file", "source_line", "voucher_id"],
+        na_position="last",
+        kind="stable",
+    )
+    pd.testing.assert_frame_equal(got, want.drop(columns="_o").reset_index(drop=True))

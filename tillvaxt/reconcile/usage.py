@@ -48,20 +48,22 @@ def recipients_by_instrument(
     recipients. `granted_recipients` (county rows) counts organisations granted a
     non-revoked decision dated in the year, from the authoritative snapshot.
     """
-    p = payouts.assign(municipality=payouts["municipality_code"].map(region.municipality_name))
+    p = _coded(payouts, region)
     frames = []
     for level in ("municipality", COUNTY_TOTAL):
         keys = ["year", "instrument"] + (["municipality"] if level == "municipality" else [])
-        net = p.groupby([*keys, "org_number"], as_index=False)["amount_ore"].sum()
+        net = p.groupby([*keys, "org"], as_index=False)["amount_ore"].sum()
         net = net[net["amount_ore"] > 0]
         agg = net.groupby(keys, as_index=False).agg(
-            recipients=("org_number", "nunique"), paid_ore=("amount_ore", "sum")
+            recipients=("org", "nunique"), paid_ore=("amount_ore", "sum")
         )
-        positive = p.merge(net[[*keys, "org_number"]], on=[*keys, "org_number"])
+        # The payouts of the recipients with a positive net (each payout's group net, in
+        # place of a merge back onto a million rows).
+        positive = p[p.groupby([*keys, "org"])["amount_ore"].transform("sum").to_numpy() > 0]
         dec = (
-            positive.dropna(subset=["decision_id"])
+            positive[positive["decision"].to_numpy() >= 0]
             .groupby(keys, as_index=False)
-            .agg(decisions=("decision_id", "nunique"))
+            .agg(decisions=("decision", "nunique"))
         )
         agg = agg.merge(dec, on=keys, how="left")
         if level == COUNTY_TOTAL:
@@ -99,6 +101,31 @@ def recipients_by_instrument(
     ]
     return out.sort_values(["year", "instrument", "_t", "municipality"])[cols].reset_index(
         drop=True
+    )
+
+
+def _coded(payouts: pd.DataFrame, region: Region) -> pd.DataFrame:
+    """The columns `recipients_by_instrument` groups by: year, instrument, municipality
+    name (each distinct code named once), and organisation and decision as integer codes
+    (-1: no decision), which group and count as the texts do, without hashing a million
+    texts at every grouping."""
+    codes = payouts["municipality_code"]
+    if codes.isna().any():  # the name of no code is the function's to say
+        names = codes.map(region.municipality_name)
+    else:
+        names = codes.map({c: region.municipality_name(c) for c in pd.unique(codes).tolist()})
+        if isinstance(codes.dtype, pd.StringDtype):
+            names = names.astype(codes.dtype)  # as `map` of the function keeps it
+    return pd.DataFrame(
+        {
+            "year": payouts["year"],
+            "instrument": payouts["instrument"],
+            "municipality": names,
+            "org": pd.factorize(payouts["org_number"])[0],
+            "decision": pd.factorize(payouts["decision_id"])[0],
+            "amount_ore": payouts["amount_ore"],
+        },
+        index=payouts.index,
     )
 
 

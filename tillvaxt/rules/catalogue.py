@@ -22,6 +22,7 @@ import tillvaxt.rules.quarantine as quarantine
 import tillvaxt.rules.withheld as withheld
 from tillvaxt.region import Region
 from tillvaxt.rules.findings import concat_findings as _concat
+from tillvaxt.rules.matching import shared_lookups
 from tillvaxt.rules.rule import Rule, RuleInputs
 
 # The order of the output contract (docs/outputs.md), the order findings are sorted in.
@@ -67,7 +68,8 @@ def payout_exceptions(
     statistics' `statistics_withheld`), sorted in with the rest.
     """
     inputs = RuleInputs(payouts, decisions, quarantine, eu_projects, region)
-    fired = [rule.run(inputs) for rule in CATALOGUE if rule.function is not None]
+    with shared_lookups():  # the rules' payout-decision join, made once
+        fired = [rule.run(inputs) for rule in CATALOGUE if rule.function is not None]
     return concat_findings([*fired, *more])
 
 

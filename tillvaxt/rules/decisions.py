@@ -6,7 +6,10 @@ authoritative snapshot (older snapshots are history and are not judged).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tillvaxt.instruments import INSTRUMENTS
 from tillvaxt.rules.findings import (
@@ -18,7 +21,7 @@ from tillvaxt.rules.findings import (
     sentence,
     texts,
 )
-from tillvaxt.rules.matching import current_decisions
+from tillvaxt.rules.matching import current_decisions, decision_positions
 from tillvaxt.rules.rule import ERROR, WARNING, rule
 
 
@@ -40,23 +43,12 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
     the grant (for good), since that is the report in which the overpayment happened.
     """
     dec = current_decisions(decisions).set_index("decision_id", drop=False)
-    mine = payouts[payouts["decision_id"].isin(dec.index)]
-    totals = mine.groupby("decision_id")["amount_ore"].agg(["sum", "count"])
-    granted = dec["granted_ore"].reindex(totals.index).astype("int64")
-    over = totals.index[(totals["sum"].astype("int64") > granted).to_numpy()]
+    if not dec.index.is_unique:
+        totals, granted, over, crossing = _overpaid_by_merge(payouts, dec)
+    else:
+        totals, granted, over, crossing = _overpaid_by_codes(payouts, decisions, dec)
     if len(over) == 0:
         return findings(overpaid_decision, [])
-    # Vectorised over all overpaid decisions at once: the payout after the last one that
-    # left the running total within the grant is the one that took it over for good.
-    ordered = mine[mine["decision_id"].isin(over)].sort_values(
-        ["decision_id", "booking_date", "voucher_id"], kind="stable"
-    )
-    running = ordered.groupby("decision_id")["amount_ore"].cumsum()
-    pos = ordered.groupby("decision_id").cumcount()
-    under = running <= ordered["decision_id"].map(granted)
-    cross = pos.where(under).groupby(ordered["decision_id"]).max().reindex(over).fillna(-1) + 1
-    crossing = ordered[pos == ordered["decision_id"].map(cross)].set_index("decision_id")
-    crossing = crossing.reindex(over)
     paid = totals["sum"].reindex(over).astype("int64")
     grant = granted.reindex(over)
     rows = dec.loc[over, ["decision_id", "source_file", "source_line"]].assign(
@@ -70,6 +62,73 @@ def overpaid_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.Data
         day_texts(crossing["booking_date"]), " took it over the grant.",
     )  # fmt: skip
     return findings_of(overpaid_decision, rows, message)
+
+
+def _overpaid_by_codes(payouts: pd.DataFrame, decisions: pd.DataFrame, dec: pd.DataFrame) -> tuple:
+    """Per decision (by its position in `dec`, whose case numbers are unique): payouts'
+    sum and count, the grant, the overpaid decisions in case-number order, and each one's
+    crossing payout (the payout after the last one that left the running net total within
+    the grant: the one that took it over for good).
+
+    Integer positions instead of case-number strings: the sums, the order and the running
+    totals are integer kernels; only the overpaid decisions' payouts are sorted, by
+    position, booking date and voucher (as the case-number order would group them).
+    """
+    code = decision_positions(payouts, decisions)
+    mine = code >= 0
+    codes = code[mine]
+    amounts = payouts["amount_ore"].to_numpy(dtype=np.int64)[mine]
+    sums = pd.Series(amounts).groupby(codes).agg(["sum", "count"])
+    granted_all = dec["granted_ore"].to_numpy(dtype=np.int64)
+    over_codes = sums.index.to_numpy()[sums["sum"].to_numpy() > granted_all[sums.index]]
+    ids = dec.index
+    totals = sums.set_axis(ids[sums.index])
+    granted = pd.Series(granted_all[sums.index], index=totals.index, name="granted_ore")
+    over = pd.Index(ids[over_codes], name="decision_id").sort_values()
+    if len(over) == 0:
+        return totals, granted, over, None
+    rows = np.flatnonzero(mine)[np.isin(codes, over_codes)]
+    keys = pa.table(
+        {
+            "code": code[rows],
+            "booked": payouts["booking_date"].to_numpy()[rows],
+            "voucher": pa.array(payouts["voucher_id"].iloc[rows], pa.string()),
+        }
+    )
+    order = pc.sort_indices(
+        keys, [("code", "ascending"), ("booked", "ascending"), ("voucher", "ascending")]
+    )
+    rows = rows[order.to_numpy()]
+    group = code[rows]
+    running = (
+        pd.Series(payouts["amount_ore"].to_numpy(dtype=np.int64)[rows]).groupby(group).cumsum()
+    )
+    pos = pd.Series(group).groupby(group).cumcount().to_numpy()
+    under = running.to_numpy() <= granted_all[group]
+    cross = pd.Series(np.where(under, pos, -1)).groupby(group).max() + 1
+    at = pos == cross.reindex(group).to_numpy()
+    crossing = payouts.iloc[rows[at]][["voucher_id", "booking_date", "year"]]
+    crossing = crossing.set_axis(pd.Index(ids[group[at]], name="decision_id")).reindex(over)
+    return totals, granted, over, crossing
+
+
+def _overpaid_by_merge(payouts: pd.DataFrame, dec: pd.DataFrame) -> tuple:
+    """`_overpaid_by_codes` by case-number strings, for a register with repeated numbers."""
+    mine = payouts[payouts["decision_id"].isin(dec.index)]
+    totals = mine.groupby("decision_id")["amount_ore"].agg(["sum", "count"])
+    granted = dec["granted_ore"].reindex(totals.index).astype("int64")
+    over = totals.index[(totals["sum"].astype("int64") > granted).to_numpy()]
+    if len(over) == 0:
+        return totals, granted, over, None
+    ordered = mine[mine["decision_id"].isin(over)].sort_values(
+        ["decision_id", "booking_date", "voucher_id"], kind="stable"
+    )
+    running = ordered.groupby("decision_id")["amount_ore"].cumsum()
+    pos = ordered.groupby("decision_id").cumcount()
+    under = running <= ordered["decision_id"].map(granted)
+    cross = pos.where(under).groupby(ordered["decision_id"]).max().reindex(over).fillna(-1) + 1
+    crossing = ordered[pos == ordered["decision_id"].map(cross)].set_index("decision_id")
+    return totals, granted, over, crossing.reindex(over)
 
 
 @rule(ERROR, "a decision grants more than its instrument's cap per decision")

@@ -39,8 +39,13 @@ def _base(d: pd.Series) -> dict:
 def eu_project_unknown(decisions: pd.DataFrame, eu_projects: pd.DataFrame | None) -> pd.DataFrame:
     """An EUMED decision with no EU-ärende, or (register delivered) one the register lacks."""
     known = set(eu_projects["case_id"]) if eu_projects is not None else None
+    eumed = _eumed(decisions)
+    # Only the decisions the loop below reports, and the columns it reads, become records.
+    case = eumed["eu_case_id"]
+    maybe = case.isna() if known is None else case.isna() | ~case.isin(known)
+    eumed = eumed[["decision_date", "decision_id", "source_file", "source_line", "eu_case_id"]]
     records = []
-    for d in _eumed(decisions).to_dict("records"):
+    for d in eumed[maybe.to_numpy(dtype=bool, na_value=True)].to_dict("records"):
         case = d["eu_case_id"]
         if pd.isna(case):
             why = "names no EU project (EU-ärende is empty)"

@@ -27,6 +27,23 @@ from tillvaxt.rules.matching import with_decision
 from tillvaxt.rules.rule import ERROR, WARNING, Rule, rule
 
 REVOKED = "Återkallad"
+# What a payout finding and its message read of a payout (`_base`, `_paid`).
+PAYOUT_COLUMNS = [
+    "year",
+    "voucher_id",
+    "decision_id",
+    "source_file",
+    "source_line",
+    "amount_ore",
+    "booking_date",
+]
+
+
+def _rows(joined: pd.DataFrame, hit: pd.Series, *more: str) -> pd.DataFrame:
+    """The rows of `joined` where `hit`, with the payout columns and `more` only: the
+    findings are a few hundred thousand rows of a million, and taking every column of
+    the joined frame for them was most of a rule's time."""
+    return joined[[*PAYOUT_COLUMNS, *more]][hit.to_numpy(dtype=bool, na_value=False)]
 
 
 def _base(p: pd.Series) -> dict:
@@ -54,7 +71,7 @@ def _payout_findings(which: Rule, hit: pd.DataFrame, message: pd.Series) -> pd.D
 
 def _paid(p: pd.DataFrame) -> pd.Series:
     """`Payout V… of 1 250 kr` for each row, the start of most payout messages."""
-    return "Payout " + texts(p["voucher_id"]) + " of " + kr_texts(p["amount_ore"])
+    return sentence("Payout ", texts(p["voucher_id"]), " of ", kr_texts(p["amount_ore"]))
 
 
 @rule(
@@ -64,20 +81,24 @@ def _paid(p: pd.DataFrame) -> pd.Series:
 def orphan_payout(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """A payout with no case number, or one the authoritative snapshot does not hold."""
     joined = with_decision(payouts, decisions)
-    hit = joined[~joined["matched"]]
+    hit = _rows(joined, ~joined["matched"])
     named = hit["decision_id"].notna()
-    why = (
-        "names case " + texts(hit["decision_id"]) + ", which is not in the newest decision register"
+    why = sentence(
+        "names case ", texts(hit["decision_id"]), ", which is not in the newest decision register"
     ).where(named, "has no case number (Diarienummer)")
-    message = _paid(hit) + " booked " + day_texts(hit["booking_date"]) + " " + why
-    return _payout_findings(orphan_payout, hit, message + ": no decision allows it.")
+    message = sentence(
+        _paid(hit), " booked ", day_texts(hit["booking_date"]), " ", why, ": no decision allows it."
+    )
+    return _payout_findings(orphan_payout, hit, message)
 
 
 @rule(ERROR, "money is paid out (amount > 0) on a decision whose status is `Återkallad`")
 def payout_after_revocation(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out (amount > 0) on a decision the register shows as revoked."""
     joined = with_decision(payouts, decisions)
-    hit = joined[joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)]
+    hit = _rows(
+        joined, joined["matched"] & (joined["status_dec"] == REVOKED) & (joined["amount_ore"] > 0)
+    )
     message = sentence(
         _paid(hit), " booked ", day_texts(hit["booking_date"]), " belongs to decision ",
         texts(hit["decision_id"]), ", which is revoked (Återkallad): the money should be recovered.",
@@ -123,31 +144,36 @@ def _mismatch(
 ) -> pd.DataFrame:
     """Payouts on a known decision whose `column` differs from the decision's."""
     joined = with_decision(payouts, decisions)
-    return _each(
-        which, joined[joined["matched"] & (joined[column] != joined[f"{column}_dec"])], message
-    )
+    hit = joined["matched"] & (joined[column] != joined[f"{column}_dec"])
+    more = [c for c in (column, f"{column}_dec") if c not in PAYOUT_COLUMNS]
+    return _each(which, _rows(joined, hit, *more), message)
 
 
 @rule(WARNING, "money is paid out before the decision date or outside the project period")
 def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out before the decision date, or outside Projektstart–Projektslut."""
     joined = with_decision(payouts, decisions)
-    out = joined[joined["matched"] & (joined["amount_ore"] > 0)]
+    out = _rows(
+        joined,
+        joined["matched"] & (joined["amount_ore"] > 0),
+        "decision_date_dec",
+        "project_start_dec",
+        "project_end_dec",
+    )
     booked = out["booking_date"]
     before_decision = booked < out["decision_date_dec"]
     outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])
     hit = out[before_decision | outside]
     did = texts(hit["decision_id"])
-    why = ("before decision " + did + " was taken on " + day_texts(hit["decision_date_dec"])).where(
+    why = sentence("before decision ", did, " was taken on ", day_texts(hit["decision_date_dec"]))
+    why = why.where(
         hit["booking_date"] < hit["decision_date_dec"],
-        "outside decision "
-        + did
-        + "'s project period "
-        + day_texts(hit["project_start_dec"])
-        + " to "
-        + day_texts(hit["project_end_dec"]),
-    )
-    message = _paid(hit) + " was booked " + day_texts(hit["booking_date"]) + ", " + why + "."
+        sentence(
+            "outside decision ", did, "'s project period ", day_texts(hit["project_start_dec"]),
+            " to ", day_texts(hit["project_end_dec"]),
+        ),
+    )  # fmt: skip
+    message = sentence(_paid(hit), " was booked ", day_texts(hit["booking_date"]), ", ", why, ".")
     return _payout_findings(payout_outside_period, hit, message)
 
 
@@ -158,7 +184,8 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
     The first voucher (by voucher id) is taken as the original; each later one gets a
     finding naming it, with both places, so the controller can compare the two rows.
     """
-    keyed = payouts[payouts["decision_id"].notna() & (payouts["amount_ore"] != 0)]
+    use = payouts["decision_id"].notna() & (payouts["amount_ore"] != 0)
+    keyed = payouts[[c for c in PAYOUT_COLUMNS if c in payouts.columns]][use.to_numpy(dtype=bool)]
     keys = ["decision_id", "booking_date", "amount_ore"]
     dup = keyed[keyed.duplicated(subset=keys, keep=False)].sort_values([*keys, "voucher_id"])
     records = []

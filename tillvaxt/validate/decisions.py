@@ -10,7 +10,6 @@ import pandas as pd
 from schemas.decisions import Decisions
 from schemas.raw import optional_headers, raw_names, required_headers
 from tillvaxt.errors import InputError
-from tillvaxt.money import check_total
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, SourceFiles
 from tillvaxt.region import Region
 from tillvaxt.validate import fields
@@ -49,7 +48,11 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
         if col not in raw.columns:
             raw[col] = ""
     snapshots = {f: snapshot_date(f) for f in raw[FILE_COL].unique()}
-    dates = pd.Series([snapshots[f] for f in raw[FILE_COL]], index=raw.index, dtype="datetime64[s]")
+    dates = pd.Series(
+        raw[FILE_COL].map(snapshots).to_numpy(dtype="datetime64[s]"),
+        index=raw.index,
+        dtype="datetime64[s]",
+    )
     newest = dates.max() if len(dates) else pd.NaT
     if len(raw):
         newest_files = sorted({f for f, d in snapshots.items() if d == newest})
@@ -70,11 +73,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     end, e8 = fields.iso_date(raw["Projektslut"], "Projektslut")
     status, e9 = fields.required_text(raw["Status"], "Status")
     prio_text = fields.optional_text(raw["Prioritering"])
-    prio_code = prio_text.map(
-        lambda t: (
-            (p.code if (p := region.match_priority(t)) else pd.NA) if isinstance(t, str) else pd.NA
-        )
-    ).astype("string")
+    prio_code = _priority_codes(prio_text, region)
     order_bad = start.notna() & end.notna() & (end < start)
     e10 = pd.Series("", index=raw.index, dtype="string").mask(
         order_bad,
@@ -126,19 +125,32 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
         typed,
         errors,
         bad,
-        years=ddate.dt.year.astype("Int64").fillna(
-            raw["Beslutsdatum"]
-            .astype("string")
-            .str.extract(r"^\s*((?:19|20)\d{2})\D")[0]
-            .astype("Int64")
-        )[bad],
+        years=_quarantine_years(ddate, raw["Beslutsdatum"], bad),
     )
     valid = (
         good[~bad[good.index]].sort_values(["snapshot_date", "decision_id"]).reset_index(drop=True)
     )
     for file, snapshot in valid.groupby("source_file"):
-        check_total([*snapshot["granted_ore"], *snapshot["cofinancing_ore"]], file)
+        fields.check_total_of([snapshot["granted_ore"], snapshot["cofinancing_ore"]], file)
     return Validated(valid=valid, quarantine=quarantine, rows_read=len(raw))
+
+
+def _quarantine_years(dates: pd.Series, texts: pd.Series, bad: pd.Series) -> pd.Series:
+    """The year of each quarantined row: its decision date's, else a year leading the
+    date's text; looked for in the quarantined rows only (a Python regex per row)."""
+    text = texts[bad].astype("string")
+    found = text.str.extract(r"^\s*((?:19|20)\d{2})\D")[0].astype("Int64")
+    return dates.dt.year.astype("Int64")[bad].fillna(found)
+
+
+def _priority_codes(texts: pd.Series, region: Region) -> pd.Series:
+    """The priority code each `Prioritering` text names (missing when none), as a string
+    column; each distinct text matched once (a register repeats a few dozen texts)."""
+    codes = {
+        t: (p.code if (p := region.match_priority(t)) else pd.NA)
+        for t in pd.unique(texts.dropna()).tolist()
+    }
+    return texts.map(codes).astype("string")
 
 
 def authoritative(decisions: pd.DataFrame) -> pd.DataFrame:
