@@ -18,7 +18,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from tillvaxt.rules.findings import empty_findings, findings
@@ -125,58 +124,36 @@ def _joint(
     protected: pd.DataFrame,
     rules: DisclosureRules,
     time_limit: float,
-) -> tuple[pd.Series, pd.DataFrame, dict[int, pd.DataFrame], dict[int, str]]:
-    """The joint design's tables and pattern, each year it changed audited linked.
+) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame | None, dict[int, str]]:
+    """One year's joint design and pattern, audited with its unpublished tables linked.
 
     The joint loop leaves the whole linked model's intruder to this audit (it would
-    be the same LPs twice, a third of the joint's time); a year whose joint pattern
-    fails it goes back to the rule's design, the one `protected` has. Returns the
-    published mask, the cells, the audits that stand (by year) and the notes.
+    be the same LPs twice, a third of the joint's time); a joint pattern that fails it
+    gives way to the rule's design, the one `keep` and `protected` hold. Returns the
+    published mask, the cells, their audit when it is done here, and the note.
     """
     rule_keep = keep.to_numpy(dtype=bool)
     mask, joint, notes = joint_design(every, rule_keep, protected, rules, time_limit, False)
-    years = every["year"].to_numpy()
-    changed = sorted(
-        int(y)
-        for y in set(years.tolist())
-        if (mask != rule_keep)[years == y].any()
-        or not joint.loc[joint["year"] == y, "suppressed"]
-        .reset_index(drop=True)
-        .equals(protected.loc[protected["year"] == y, "suppressed"].reset_index(drop=True))
-    )
-    audited, back = {}, []
-    for year in changed:
-        mine = joint["year"] == year
-        hidden = every[~mask & (years == year)]
-        try:
-            result = _linked_audit(joint[mine], hidden, rules)
-        except Exception:
-            result = None
-        if result is not None and result["protected"].all():
-            audited[year] = result
-        else:
-            back.append(year)
-            notes[year] = "rule-based design kept (the joint pattern failed the linked audit)"
-    if not back:
-        return pd.Series(mask, index=every.index), joint, audited, notes
-    # Some years go back to the rule's rows: rebuild the frame, and audit every year again.
-    revert = np.isin(years, back)
-    final = np.where(revert, rule_keep, mask)
-    rows = pd.concat(
-        [
-            joint.set_axis(every.index[mask])[~np.isin(joint["year"].to_numpy(), back)],
-            protected.set_axis(every.index[rule_keep])[np.isin(protected["year"].to_numpy(), back)],
-        ]
-    )
-    out = rows.loc[every.index[final]].reset_index(drop=True)
-    return pd.Series(final, index=every.index), out, {}, notes
+    if (mask == rule_keep).all() and joint["suppressed"].reset_index(drop=True).equals(
+        protected["suppressed"].reset_index(drop=True)
+    ):
+        return keep, protected, None, notes  # the rule's own: audited as the rule's
+    try:
+        result = _linked_audit(joint, every[~mask], rules)
+    except Exception:
+        result = None
+    if result is not None and result["protected"].all():
+        return pd.Series(mask, index=every.index), joint, result, notes
+    year = int(every["year"].iat[0])
+    notes[year] = "rule-based design kept (the joint pattern failed the linked audit)"
+    return keep, protected, None, notes
 
 
 @dataclass
 class _Year:
-    """One year's share of `protected_support`: what it publishes, its audit, its notes."""
+    """One year's share of `protected_support`: its cells, their audit, why it is
+    withheld (empty when it is not) and what the joint design did."""
 
-    keep: pd.Series
     protected: pd.DataFrame
     audit: pd.DataFrame | None
     why: str
@@ -190,23 +167,21 @@ def _protect_year(
     when it does better, and the linked audit; `why` is non-empty when it failed."""
     cells = every[keep.to_numpy(dtype=bool)].reset_index(drop=True)
     protected, _ = suppress(cells, rules)
-    audited: dict[int, pd.DataFrame] = {}
+    result: pd.DataFrame | None = None
     notes: dict[int, str] = {}
     if joint_time_limit is not None:
-        keep, protected, audited, notes = _joint(every, keep, protected, rules, joint_time_limit)
-    unpublished = every[~keep.to_numpy(dtype=bool)]
-    result = next(iter(audited.values()), None)
+        keep, protected, result, notes = _joint(every, keep, protected, rules, joint_time_limit)
     why = "the suppression pattern failed the independent audit"
     if result is None and len(protected):
         try:
-            result = _linked_audit(protected, unpublished, rules)
+            result = _linked_audit(protected, every[~keep.to_numpy(dtype=bool)], rules)
         except Exception as exc:
             why = f"the independent audit could not run ({_why(exc)})"
     if result is not None and result["protected"].all():
         why = ""
     elif len(protected):
         protected = _withhold_all(protected, why)
-    return _Year(keep, protected, result, why, notes)
+    return _Year(protected, result, why, notes)
 
 
 def _map_years(work: Callable[[int], _Year], years: list[int]) -> list[_Year]:
