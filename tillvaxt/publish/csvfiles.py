@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tillvaxt.arrowcols import single, uniform_array
 from tillvaxt.publish.files import staged_file
 
 CSV_ROWS = 100_000
@@ -110,9 +111,8 @@ def _object_texts(series: pd.Series) -> pa.Array | None:
     arrow_type = {str: pa.string(), dt.date: pa.date32(), int: pa.int64(), bool: pa.bool_()}
     if kind not in arrow_type:
         return None
-    try:
-        arr = pa.array(values, type=arrow_type[kind], mask=missing)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+    arr = uniform_array(series, kind, arrow_type[kind])
+    if arr is None:
         return None
     if kind is bool:
         return pc.if_else(arr, "true", "false")
@@ -157,9 +157,7 @@ def _arrow_csv(frame: pd.DataFrame, header: bool) -> bytes | None:
         texts = _column_texts(frame[col])
         if texts is None:
             return None
-        if isinstance(texts, pa.ChunkedArray):  # an Arrow-backed column in several chunks
-            texts = texts.combine_chunks()
-        cells.append(_quoted(texts))
+        cells.append(_quoted(single(texts)))
     lines = pc.binary_join_element_wise(*cells, ",")
     lines = pc.binary_join_element_wise(lines, "", "\n")  # each line with its line end
     return head + _joined(lines)
@@ -167,9 +165,7 @@ def _arrow_csv(frame: pd.DataFrame, header: bool) -> bytes | None:
 
 def _joined(lines: pa.Array) -> bytes:
     """The texts of a string array one after the other (its data buffer, no copies per row)."""
-    lines = lines.cast(pa.string())
-    if isinstance(lines, pa.ChunkedArray):
-        lines = lines.combine_chunks()
+    lines = single(lines.cast(pa.string()))
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
     return lines.buffers()[2].to_pybytes()[start:end]

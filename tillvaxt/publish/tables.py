@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tillvaxt.arrowcols import cents, uniform_array
 from tillvaxt.money import decimal_to_ore, ore_to_decimal
 from tillvaxt.orgnr import display, scrub
 from tillvaxt.publish.schema import ORE_SUFFIX, SEK_SUFFIX, declared, ore_column, table_descriptions
@@ -46,7 +47,7 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
     """
     if isinstance(texts.dtype, pd.StringDtype):
         suspect = texts.str.contains(NUMBER_SHAPED, regex=True, na=False)
-    elif (arrow := _all_texts(texts)) is not None:  # an object column of texts alone
+    elif (arrow := uniform_array(texts, str, pa.string())) is not None:  # texts alone
         found = pc.match_substring_regex(arrow, NUMBER_SHAPED)
         suspect = pd.Series(
             pc.fill_null(found, False).to_numpy(zero_copy_only=False), index=texts.index
@@ -63,15 +64,6 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
         shaped = texts[suspect]
         out[suspect] = shaped.map({t: scrub(t) for t in shaped.unique().tolist()})
     return out
-
-
-def _all_texts(values: pd.Series) -> pa.Array | None:
-    """An object column holding only texts (and missing values) as an Arrow string
-    array, for one vectorised search; None if it holds anything else (Arrow refuses)."""
-    try:
-        return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
 
 
 def to_published(frame: pd.DataFrame) -> pd.DataFrame:
@@ -142,18 +134,10 @@ def _ore(kronor: pd.Series) -> pd.Series:
     whole; anything else, and a value finer than an öre (which `decimal_to_ore`
     refuses, with its message), value by value.
     """
-    values = kronor.to_numpy(dtype=object)
-    missing = kronor.isna().to_numpy()
-    present = values[~missing]
-    if set(map(type, present)) <= {Decimal}:
-        try:
-            # Arrow refuses to round (`Rescaling ... data loss`) or to overflow.
-            arr = pa.array(present, type=pa.decimal128(18, 2))
-            ints = pc.cast(pc.multiply(arr, _HUNDRED), pa.int64()).to_pylist()
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-            pass
-        else:
-            out = np.full(len(values), None, dtype=object)
-            out[~missing] = ints
-            return pd.Series(out, index=kronor.index, dtype=object, name=kronor.name)
+    exact = cents(kronor)
+    if exact is not None:
+        arr, missing = exact
+        out = np.full(len(kronor), None, dtype=object)
+        out[~missing] = pc.cast(pc.multiply(arr, _HUNDRED), pa.int64()).to_pylist()
+        return pd.Series(out, index=kronor.index, dtype=object, name=kronor.name)
     return kronor.map(lambda v: None if pd.isna(v) else decimal_to_ore(v)).astype(object)

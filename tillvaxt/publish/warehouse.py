@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from pandas.api.extensions import ExtensionArray
 
+from tillvaxt.arrowcols import CENTS, cents, uniform_array
 from tillvaxt.publish import schema
 from tillvaxt.publish.schema import Kind
 from tillvaxt.publish.sqltypes import Money
@@ -223,31 +224,16 @@ def _bound_by_arrow(type_: sa.types.TypeEngine, series: pd.Series) -> list | Non
     if isinstance(type_, Money):
         return _money_texts(series)
     if isinstance(type_, sa.Date) and not isinstance(type_, sa.DateTime):
-        dates = _arrow_of(series, dt.date, pa.date32())
+        dates = uniform_array(series, dt.date, pa.date32())
         return None if dates is None else dates.cast(pa.string()).to_pylist()
     if isinstance(type_, sa.Integer) and pd.api.types.is_integer_dtype(dtype):
         return pa.array(series, from_pandas=True).to_pylist()
     if isinstance(type_, sa.String):
         if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
             return pa.array(series, from_pandas=True).to_pylist()
-        texts = _arrow_of(series, str, pa.string())
+        texts = uniform_array(series, str, pa.string())
         return None if texts is None else texts.to_pylist()
     return None
-
-
-def _arrow_of(series: pd.Series, kind: type, arrow_type: pa.DataType) -> pa.Array | None:
-    """An object column whose values are all exactly `kind` (missing aside) as an Arrow
-    array of `arrow_type`; None when it holds anything else."""
-    if not pd.api.types.is_object_dtype(series.dtype):
-        return None
-    values = series.to_numpy(dtype=object)
-    missing = series.isna().to_numpy()
-    if not set(map(type, values[~missing])) <= {kind}:
-        return None
-    return pa.array(values, type=arrow_type, mask=missing)
-
-
-_CENTS = pa.decimal128(18, 2)  # NUMERIC(18,2): what the warehouse holds
 
 
 def _money_texts(series: pd.Series) -> list | None:
@@ -255,20 +241,15 @@ def _money_texts(series: pd.Series) -> list | None:
     by one Arrow conversion; None (value by value, then) unless every value is a
     Decimal that is exact to the öre and fits NUMERIC(18,2), none a negative zero
     (whose text keeps its sign)."""
-    values = series.to_numpy(dtype=object)
-    missing = series.isna().to_numpy()
-    present = values[~missing]
-    if not set(map(type, present)) <= {Decimal}:
+    exact = cents(series)
+    if exact is None:
         return None
-    try:
-        # Arrow refuses a value it would have to round (`Rescaling ... data loss`).
-        arr = pa.array(present, type=_CENTS)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        return None
-    zeros = pc.equal(arr, pa.scalar(Decimal(0), _CENTS)).to_numpy(zero_copy_only=False)
+    arr, missing = exact
+    present = series.to_numpy(dtype=object)[~missing]
+    zeros = pc.equal(arr, pa.scalar(Decimal(0), CENTS)).to_numpy(zero_copy_only=False)
     if any(v.is_signed() for v in present[zeros]):
         return None
-    texts = np.full(len(values), None, dtype=object)
+    texts = np.full(len(series), None, dtype=object)
     texts[~missing] = arr.cast(pa.string()).to_numpy(zero_copy_only=False)
     return texts.tolist()
 

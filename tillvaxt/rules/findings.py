@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tillvaxt.arrowcols import text_array
 from tillvaxt.money import ORE_PER_KRONA, format_swedish
 from tillvaxt.orgnr import display
 from tillvaxt.rules.rule import ERROR, WARNING, Rule
@@ -229,7 +230,9 @@ def sentence(*parts: pd.Series | str) -> pd.Series:
         for part in parts[1:]:
             out = out + part
         return out  # type: ignore[return-value]
-    arrays = [_arrow_text(p) if isinstance(p, pd.Series) else _large(p) for p in parts]
+    arrays = [
+        text_array(p, pa.large_string()) if isinstance(p, pd.Series) else _large(p) for p in parts
+    ]
     text = pc.binary_join_element_wise(*arrays, _large(""))
     return pd.Series(text, index=columns[0].index, dtype=_STR)
 
@@ -240,11 +243,6 @@ def _large(word: str) -> pa.Scalar:
 
 def _joinable(column: pd.Series, index: pd.Index) -> bool:
     return column.dtype == _STR and column.index.equals(index)
-
-
-def _arrow_text(column: pd.Series) -> pa.Array:
-    values = pa.array(column.array, pa.large_string())
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def texts(values: pd.Series) -> pd.Series:

@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schemas.raw import WHITESPACE
+from tillvaxt.arrowcols import text_array
 from tillvaxt.money import (
     AMOUNT_EXPECTED,
     BOUND_EXPECTED,
@@ -38,21 +40,8 @@ def _clean(s: pd.Series) -> pd.Series:
     return s.astype("string").fillna("").str.strip()
 
 
-def _arrow(v: pd.Series) -> pa.Array:
-    """A text column as one Arrow string array (a frame of several files holds chunks)."""
-    values = pa.array(v.array, pa.string())
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-
-
 _ORGNR_MATCH = re.compile(f"^{_ORGNR_RE}$").match
 _ORGNR_PARTS = r"^(?:16|18|19|20)?(?P<six>[0-9]{6})[-+]?(?P<four>[0-9]{4})$"
-
-# What Python's `\s` matches in a text (`str.isspace`), spelled out for RE2, whose `\s`
-# is ASCII only; `tests/unit/test_fast_paths.py` checks it against every code point.
-PY_WHITESPACE = (
-    r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
-    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
-)
 
 
 def _errors(
@@ -103,7 +92,7 @@ def case_number(s: pd.Series) -> pd.Series:
     the one case, so the payouts still match their decision.
     """
     v = _clean(s)
-    text = pc.replace_substring_regex(_arrow(v), f"[{PY_WHITESPACE}]+", " ")
+    text = pc.replace_substring_regex(text_array(v), f"[{WHITESPACE}]+", " ")
     v = pd.Series(text, index=v.index, dtype=v.dtype, name=v.name)
     return v.mask(v == "")
 
@@ -116,7 +105,7 @@ def amount_ore(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Ser
     then integer arithmetic as `money.amount_from_match` does it.
     """
     v = _clean(s)
-    values, ok, beyond = _amounts_arrow(_arrow(v))
+    values, ok, beyond = _amounts_arrow(text_array(v))
     ore = pd.Series(pd.arrays.IntegerArray(values, ~ok), index=v.index)
     ok_s = pd.Series(ok, index=v.index)
     bad = ~ok_s & ((v != "") | required)
@@ -176,7 +165,7 @@ def org_number(s: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     number may still be a personal identity number.
     """
     v = _clean(s).str.replace(" ", "", regex=False)
-    parts = pc.extract_regex(_arrow(v), _ORGNR_PARTS)
+    parts = pc.extract_regex(text_array(v), _ORGNR_PARTS)
     ten = pc.binary_join_element_wise(parts.field("six"), parts.field("four"), "")
     out = pd.Series(pc.if_else(parts.is_valid(), ten, None), index=v.index, dtype="string")
 

@@ -1,0 +1,58 @@
+"""pandas columns as Arrow arrays, for the vectorised paths of validation, rules and publishing.
+
+Each of these is a place where a fast path must be sure it sees what the slow path
+would: a column of several chunks is combined (Arrow kernels that build arrays from
+several inputs want one chunk each), an object column is taken only when every value
+is exactly of the expected type, and money only when Arrow need not round it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+# NUMERIC(18,2): two decimals, up to 10^16 kr, what the warehouse holds.
+CENTS = pa.decimal128(18, 2)
+
+
+def single(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array (a frame of several files holds its texts in chunks)."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def text_array(column: pd.Series, type_: pa.DataType | None = None) -> pa.Array:
+    """A text column as one Arrow string array (`string` unless `type_` says otherwise)."""
+    return single(pa.array(column.array, type_ or pa.string()))
+
+
+def uniform_array(column: pd.Series, kind: type, type_: pa.DataType) -> pa.Array | None:
+    """An object column whose values are all exactly `kind` (missing aside) as an Arrow
+    array of `type_`; None when it holds anything else, or Arrow refuses a value."""
+    if not pd.api.types.is_object_dtype(column.dtype):
+        return None
+    values = column.to_numpy(dtype=object)
+    missing = column.isna().to_numpy()
+    if not set(map(type, values[~missing])) <= {kind}:
+        return None
+    try:
+        return pa.array(values, type=type_, mask=missing)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return None
+
+
+def cents(column: pd.Series) -> tuple[pa.Array, np.ndarray] | None:
+    """The present values of a column of Decimals exact to the öre as a `CENTS` array,
+    with the column's missing mask; None if any value is not a Decimal, is finer than an
+    öre or is too large (Arrow refuses to round: `Rescaling ... data loss`)."""
+    values = column.to_numpy(dtype=object)
+    missing = column.isna().to_numpy()
+    present = values[~missing]
+    if not set(map(type, present)) <= {Decimal}:
+        return None
+    try:
+        return pa.array(present, type=CENTS), missing
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return None
