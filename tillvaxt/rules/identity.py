@@ -9,10 +9,9 @@ and on every decision of the authoritative snapshot. The number is shown through
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from tillvaxt.orgnr import luhn_ok
+from tillvaxt.orgnr import luhn_ok_many
 from tillvaxt.rules.findings import concat_findings, findings, org
 from tillvaxt.rules.matching import current_decisions
 from tillvaxt.rules.rule import ERROR, rule
@@ -21,23 +20,9 @@ from tillvaxt.rules.rule import ERROR, rule
 def _bad(numbers: pd.Series) -> pd.Series:
     """True where the check digit is wrong; each distinct number checked once."""
     distinct = [str(n) for n in numbers.unique().tolist()]
-    return numbers.isin([n for n, ok in zip(distinct, _luhn_many(distinct), strict=True) if not ok])
-
-
-# Luhn's weights of the first nine digits (`orgnr.luhn_ok`).
-_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2])
-
-
-def _luhn_many(numbers: list[str]) -> list[bool]:
-    """`luhn_ok` of each number, as one array sum when all are ten ASCII digits (the
-    validated ones are); otherwise number by number."""
-    joined = "".join(numbers).encode("utf-8")
-    if len(joined) != 10 * len(numbers) or not joined.isdigit():
-        return [luhn_ok(n) for n in numbers]
-    digits = (np.frombuffer(joined, dtype=np.uint8) - ord("0")).reshape(-1, 10).astype(np.int64)
-    products = digits[:, :9] * _WEIGHTS
-    total = np.where(products > 9, products - 9, products).sum(axis=1)
-    return ((10 - total % 10) % 10 == digits[:, 9]).tolist()
+    return numbers.isin(
+        [n for n, ok in zip(distinct, luhn_ok_many(distinct), strict=True) if not ok]
+    )
 
 
 @rule(
