@@ -1,8 +1,13 @@
 """usage_vouchers, the underlag of appropriation_usage, on hand-made frames."""
 
-import pandas as pd
+import datetime as dt
 
-from tillvaxt.masking import mask
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tillvaxt.instruments import REPORT_ORDER
+from tillvaxt.masking import display, mask
 from tillvaxt.reconcile.usage import appropriation_usage
 from tillvaxt.reconcile.vouchers import usage_differences, usage_vouchers
 
@@ -92,3 +97,48 @@ def test_no_payout_at_all_is_no_difference() -> None:
     differences = usage_differences(v, usage)
     assert differences.empty
     assert list(differences.columns) == ["year", "instrument", "vouchers_ore", "usage_ore"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(2016, 2018),
+            st.sampled_from(["PROJ", "UTV", "ZZZ", "AAA", "Ö1"]),
+            st.dates(dt.date(2017, 1, 1), dt.date(2017, 1, 4)),
+            st.sampled_from([COMPANY, SOLE_TRADER, "5560360794"]),
+        ),
+        max_size=25,
+    )
+)
+def test_the_order_is_pandas_sort_of_the_report_keys(
+    rows: list[tuple[int, str, dt.date, str]],
+) -> None:
+    """Arrow's five-key sort against `sort_values` on the same keys, instruments outside
+    the report's order included (after it, by code), ties on everything but the voucher."""
+    frame = pd.DataFrame(
+        {
+            "voucher_id": pd.array([f"V{len(rows) - i:03}" for i in range(len(rows))], "str"),
+            "booking_date": pd.to_datetime(pd.Series([r[2] for r in rows], dtype=object)),
+            "year": pd.Series([r[0] for r in rows], dtype="int64"),
+            "decision_id": None,
+            "org_number": pd.array([r[3] for r in rows], "str"),
+            "recipient_name": "Namn",
+            "instrument": pd.array([r[1] for r in rows], "str"),
+            "amount_ore": pd.Series(range(len(rows)), dtype="int64"),
+            "appropriation": "1:1",
+            "municipality_code": "1380",
+            "source_file": "payouts/a.csv",
+            "source_line": pd.Series(range(2, 2 + len(rows)), dtype="int64"),
+        }
+    )
+    got = usage_vouchers(frame, APPROPRIATIONS)
+    rank = {c: i for i, c in enumerate(REPORT_ORDER)}
+    expected = frame.assign(_o=frame["instrument"].map(rank).fillna(len(rank))).sort_values(
+        ["year", "_o", "instrument", "booking_date", "voucher_id"]
+    )
+    assert got["voucher_id"].tolist() == expected["voucher_id"].tolist()
+    assert got["paid_ore"].tolist() == expected["amount_ore"].tolist()
+    shown = got.set_index("voucher_id")["recipient_id"].to_dict()
+    for voucher, number in zip(frame["voucher_id"], frame["org_number"], strict=True):
+        assert shown[voucher] == display(number)

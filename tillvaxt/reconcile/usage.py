@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tillvaxt.instruments import REPORT_ORDER, instrument_name
@@ -17,7 +18,12 @@ def charged_to_appropriations(payouts: pd.DataFrame, appropriations: pd.DataFram
     payments from other funding (own funds, the service programme) are not usage. One
     selection for `appropriation_usage` and its vouchers (`tillvaxt.reconcile.vouchers`).
     """
-    return payouts[payouts["appropriation"].isin(set(appropriations["appropriation"]))]
+    return payouts[is_charged(payouts, appropriations)]
+
+
+def is_charged(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> np.ndarray:
+    """Which payouts `charged_to_appropriations` keeps, as a boolean array."""
+    return payouts["appropriation"].isin(set(appropriations["appropriation"])).to_numpy(bool)
 
 
 def appropriation_usage(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.DataFrame:

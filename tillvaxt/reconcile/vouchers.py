@@ -8,11 +8,15 @@ instrument by construction (the same payouts, the same appropriations on file).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from tillvaxt.arrowcols import text_array
 from tillvaxt.instruments import REPORT_ORDER
 from tillvaxt.masking import display, is_personal, mask
-from tillvaxt.reconcile.usage import charged_to_appropriations
+from tillvaxt.reconcile.usage import is_charged
 
 
 def _name(org_number: str, name: object) -> object:
@@ -28,11 +32,13 @@ def _per_number(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
     A million vouchers name a few hundred thousand organisations; hashing and
     formatting per voucher was most of the step's time.
     """
-    distinct = pd.unique(numbers).tolist()
-    shown = numbers.map({n: display(n) for n in distinct})
-    if isinstance(numbers.dtype, pd.StringDtype):
-        shown = shown.astype(numbers.dtype)  # as `map(display)` keeps a string column's type
-    personal = numbers.map({n: is_personal(n) for n in distinct}).astype(bool)
+    codes, distinct = pd.factorize(numbers, use_na_sentinel=False)
+    each = distinct.tolist()
+    shown = pd.Series(
+        pd.array([display(n) for n in each], dtype=numbers.dtype).take(codes),
+        index=numbers.index,
+    )
+    personal = pd.Series(np.array([is_personal(n) for n in each], dtype=bool)[codes], numbers.index)
     return shown, personal
 
 
@@ -49,8 +55,8 @@ def usage_vouchers(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.Da
     matched to a decision or not. A sole trader's organisation number (a personal
     identity number) and firm name are masked here, before anything is published.
     """
-    mine = charged_to_appropriations(payouts, appropriations)
-    order = {c: i for i, c in enumerate(REPORT_ORDER)}
+    rows = np.flatnonzero(is_charged(payouts, appropriations))
+    mine = payouts.take(rows[_report_order(payouts, rows)])
     shown, personal = _per_number(mine["org_number"])
     out = pd.DataFrame(
         {
@@ -67,12 +73,30 @@ def usage_vouchers(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> pd.Da
         }
     )
     out["recipient_name"] = out["recipient_name"].astype(object)
-    out["_o"] = out["instrument"].map(order).fillna(len(order))
-    return (
-        out.sort_values(["year", "_o", "instrument", "booking_date", "voucher_id"])
-        .drop(columns="_o")
-        .reset_index(drop=True)
-    )
+    return out.reset_index(drop=True)
+
+
+def _report_order(payouts: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Positions in `rows` (of `payouts`) of those payouts by year, instrument in the report's order (others after,
+    by code), booking date and voucher id.
+
+    Arrow sorts the five keys at once where `sort_values` factorised each text column
+    first; it is stable, puts missing last and compares texts by code point, as pandas does.
+    """
+    order = {c: i for i, c in enumerate(REPORT_ORDER)}
+    instrument = payouts["instrument"]
+    codes, names = pd.factorize(instrument, use_na_sentinel=False)
+    ranks = np.array([order.get(n, len(order)) for n in names.tolist()], dtype=np.int64)
+    keys = pa.table(
+        {
+            "year": payouts["year"].to_numpy(dtype=np.int64),
+            "rank": ranks[codes],
+            "instrument": text_array(instrument),
+            "booking_date": pa.array(payouts["booking_date"]),
+            "voucher_id": text_array(payouts["voucher_id"]),
+        }
+    ).take(rows)
+    return pc.sort_indices(keys, [(k, "ascending") for k in keys.column_names]).to_numpy()
 
 
 def usage_differences(vouchers: pd.DataFrame, usage: pd.DataFrame) -> pd.DataFrame:
