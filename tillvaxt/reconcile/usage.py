@@ -58,16 +58,20 @@ def recipients_by_instrument(
     frames = []
     for level in ("municipality", COUNTY_TOTAL):
         keys = ["year", "instrument"] + (["municipality"] if level == "municipality" else [])
-        net = p.groupby([*keys, "org"], as_index=False)["amount_ore"].sum()
+        by_org = p.groupby([*keys, "org"])[
+            "amount_ore"
+        ]  # one grouping for the sum and its transform
+        net = by_org.sum().reset_index()
         net = net[net["amount_ore"] > 0]
+        # One row per organisation in `net`: its recipients are its rows.
         agg = net.groupby(keys, as_index=False).agg(
-            recipients=("org", "nunique"), paid_ore=("amount_ore", "sum")
+            recipients=("org", "size"), paid_ore=("amount_ore", "sum")
         )
-        # The payouts of the recipients with a positive net (each payout's group net, in
-        # place of a merge back onto a million rows).
-        positive = p[p.groupby([*keys, "org"])["amount_ore"].transform("sum").to_numpy() > 0]
+        # The decisions paid to the recipients with a positive net (each payout's group
+        # net, in place of a merge back onto a million rows), filtered once, keys only.
+        paid_on = (by_org.transform("sum").to_numpy() > 0) & (p["decision"].to_numpy() >= 0)
         dec = (
-            positive[positive["decision"].to_numpy() >= 0]
+            p.loc[paid_on, [*keys, "decision"]]
             .groupby(keys, as_index=False)
             .agg(decisions=("decision", "nunique"))
         )
