@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tillvaxt.reconcile.usage import is_charged
 from tillvaxt.region import Region
 
 UNKNOWN = "Uppgift saknas"
@@ -72,7 +73,7 @@ def support_by_priority(
         decisions=("decision_id", "nunique"), granted_ore=("granted_ore", "sum")
     )
 
-    state = payouts[payouts["appropriation"].isin(set(appropriations["appropriation"]))]
+    state = payouts.loc[is_charged(payouts, appropriations), ["year", "decision_id", "amount_ore"]]
     prio_of = auth.drop_duplicates("decision_id").set_index("decision_id")["priority_code"]
     paid = state.assign(
         priority_code=state["decision_id"].map(prio_of).astype(object).fillna(UNKNOWN)
