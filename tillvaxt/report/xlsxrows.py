@@ -1,0 +1,216 @@
+"""Many worksheet rows at once, as the exact XML xlsxwriter writes for them cell by cell.
+
+A cell written through xlsxwriter's API costs 5-10 µs (argument parsing, dimension
+checks, a tuple per cell, then the XML of each cell when its row is flushed): a
+workbook listing 50 000 vouchers spent seconds there. In `constant_memory` mode a
+worksheet streams each finished row as `<row r="n"><c .../>...</row>` to its row
+file; `write_rows` renders those rows itself, a formatted string per cell, and hands
+the worksheet back in the state its own writes would have left it in.
+
+Only a plain cell is rendered here: a finite int or float, or a text with nothing to
+escape (no `&<>"`, newline or control character, no `_xHHHH_`, no leading or trailing
+space). Any other cell is rendered by xlsxwriter's own `_write_cell`. Where the sheet is
+not what this assumes (not `constant_memory`, another xlsxwriter, rows with their own
+format or height, a text long enough to be truncated, a value of another type) every
+cell goes through the public API instead (`_slow_rows`), which is also what the tests
+compare this with.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
+
+# The versions whose row and cell XML this module's rendering was checked against
+# (tests/unit/test_workbook_rows.py compares it with xlsxwriter's own on every run).
+TESTED_XLSXWRITER = {"3.3.1"}
+# What makes xlsxwriter's text differ from the text itself (`_escape_data`,
+# `_escape_control_characters`, `_preserve_whitespace`).
+_SPECIAL = re.compile(r'["&<>\n\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a block of rows: its index, a value per row (None: no cell) and the
+    format of every cell, or one per row."""
+
+    col: int
+    values: Sequence[Value]
+    fmt: Format | Sequence[Format | None] | None = None
+
+    def format_at(self, i: int) -> Format | None:
+        if self.fmt is None or isinstance(self.fmt, Format):
+            return self.fmt
+        return self.fmt[i]
+
+
+def write_rows(ws: Worksheet, first: int, columns: Sequence[Column]) -> int:
+    """Write `len(values)` rows from row `first`; the row after the last is returned.
+
+    The same sheet as writing each cell with `write_string` / `write_number`, row by
+    row (a str value is a string cell, an int or float a number cell).
+    """
+    n = len(columns[0].values) if columns else 0
+    if any(len(c.values) != n for c in columns):
+        raise ValueError("every column needs a value per row")
+    if n > 1 and _fast_ok(ws, first, n, columns):
+        _fast_rows(ws, first, n, columns)
+    else:
+        _slow_rows(ws, first, n, columns)
+    return first + n
+
+
+def _slow_rows(ws: Worksheet, first: int, n: int, columns: Sequence[Column]) -> None:
+    """Cell by cell through xlsxwriter's API: the reference `_fast_rows` must equal."""
+    for i in range(n):
+        for c in columns:
+            value = c.values[i]
+            if value is None:
+                continue
+            if isinstance(value, str):
+                ws.write_string(first + i, c.col, value, c.format_at(i))
+            else:
+                ws.write_number(first + i, c.col, value, c.format_at(i))
+
+
+def _fast_ok(ws: Worksheet, first: int, n: int, columns: Sequence[Column]) -> bool:
+    """Whether the rows can be rendered here: the sheet streams rows, has nothing of its
+    own on these rows, and every value is a str, a finite number or None."""
+    if xlsxwriter.__version__ not in TESTED_XLSXWRITER or not ws.constant_memory:
+        return False
+    if ws.row_data_fh_closed or ws.excel_version != 2007 or first <= ws.previous_row:
+        return False
+    if ws.default_row_height != ws.original_row_height:
+        return False
+    rows = range(first, first + n)
+    if any(r in rows for r in ws.row_info) or any(r in rows for r in ws.comments):
+        return False
+    if any(c.col < 0 or c.col >= ws.xls_colmax for c in columns):
+        return False
+    if first + n > ws.xls_rowmax:
+        return False
+    cols = [c.col for c in columns]
+    if len(set(cols)) != len(cols):
+        return False
+    formatted = (ws.col_info.get(c) for c in cols)  # a column format styles plain cells
+    if any(info is not None and info.column_format is not None for info in formatted):
+        return False
+    limit = ws.xls_strmax // 2  # longer texts may be truncated by `_write_string`
+    for c in columns:
+        for v in c.values:
+            kind = type(v)
+            if kind is str:
+                if len(v) > limit:
+                    return False
+            elif kind is float:
+                if not math.isfinite(v):
+                    return False
+            elif kind is not int and v is not None:
+                return False
+    return True
+
+
+def _fast_rows(ws: Worksheet, first: int, n: int, columns: Sequence[Column]) -> None:
+    """Render all rows but the last into the sheet's row file, leaving the sheet as its own
+    writes would have (the last row goes through the API, so it stays the sheet's open row
+    as after `_slow_rows`)."""
+    columns = sorted(columns, key=lambda c: c.col)  # a row's cells in column order
+    block = n - 1
+    rows_used = [i for i in range(block) if any(c.values[i] is not None for c in columns)]
+    if rows_used:
+        # The open row is flushed first, as the next write would: its formats are
+        # indexed before the block's.
+        ws._write_single_row(first + rows_used[0])
+        _index_formats(block, columns)
+        cells = [_column_cells(ws, first, block, c) for c in columns]
+        out = []
+        for i in rows_used:
+            out.append(f'<row r="{first + i + 1}">')
+            out.extend(col[i] for col in cells if col[i])
+            out.append("</row>")
+        ws.fh.write("".join(out))
+        used = [c.col for c, col in zip(columns, cells, strict=True) if any(col)]
+        _extend_dimensions(ws, first + rows_used[0], first + rows_used[-1], used)
+        ws.previous_row = first + rows_used[-1]
+        ws.table.clear()
+    last = [Column(c.col, [c.values[block]], c.format_at(block)) for c in columns]
+    _slow_rows(ws, first + block, 1, last)
+
+
+def _index_formats(n: int, columns: Sequence[Column]) -> None:
+    """Give the formats their xf indices in the order row flushes would (row by row, each
+    row's cells in column order): the index is the format's number in styles.xml."""
+    pending = {
+        id(f): f
+        for c in columns
+        for f in ([c.fmt] if c.fmt is None or isinstance(c.fmt, Format) else c.fmt[:n])
+        if f
+    }
+    for i in range(n):
+        if not pending:
+            return
+        for c in columns:
+            if c.values[i] is None:
+                continue
+            f = c.format_at(i)
+            if f and pending.pop(id(f), None) is not None:
+                f._get_xf_index()
+
+
+def _extend_dimensions(ws: Worksheet, top: int, bottom: int, cols: list[int]) -> None:
+    """The sheet's used range, as `_check_dimensions` would have kept it."""
+    ws.dim_rowmin = top if ws.dim_rowmin is None else min(ws.dim_rowmin, top)
+    ws.dim_rowmax = bottom if ws.dim_rowmax is None else max(ws.dim_rowmax, bottom)
+    lo, hi = min(cols), max(cols)
+    ws.dim_colmin = lo if ws.dim_colmin is None else min(ws.dim_colmin, lo)
+    ws.dim_colmax = hi if ws.dim_colmax is None else max(ws.dim_colmax, hi)
+
+
+def _column_cells(ws: Worksheet, first: int, n: int, column: Column) -> list[str]:
+    """Each row's `<c>` element of the column ("" where it has no cell)."""
+    name = xl_col_to_name(column.col)
+    out = []
+    for i in range(n):
+        value = column.values[i]
+        if value is None:
+            out.append("")
+            continue
+        fmt = column.format_at(i)
+        style = _style(fmt)
+        ref = f"{name}{first + i + 1}"
+        if type(value) is str:
+            if _SPECIAL.search(value):
+                out.append(_by_xlsxwriter(ws, first + i, column.col, CellStringTuple(value, fmt)))
+            else:
+                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
+        else:
+            out.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
+    return out
+
+
+def _style(fmt: Format | None) -> str:
+    """The cell's ` s="<xf index>"` as `_write_cell` writes it (its columns have no format
+    of their own, `_fast_ok`)."""
+    return f' s="{fmt._get_xf_index()}"' if fmt else ""
+
+
+def _by_xlsxwriter(
+    ws: Worksheet, row: int, col: int, cell: CellStringTuple | CellNumberTuple
+) -> str:
+    """One cell's XML written by xlsxwriter's own `_write_cell` (a text it escapes)."""
+    fh, ws.fh = ws.fh, io.StringIO()
+    try:
+        ws._write_cell(row, col, cell)
+        return ws.fh.getvalue()
+    finally:
+        ws.fh = fh
