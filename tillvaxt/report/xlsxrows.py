@@ -7,9 +7,9 @@ worksheet streams each finished row as `<row r="n"><c .../>...</row>` to its row
 file; `write_rows` renders those rows itself, a formatted string per cell, and hands
 the worksheet back in the state its own writes would have left it in.
 
-Only a plain cell is rendered here: a finite int or float, or a text with nothing to
-escape (no `&<>"`, newline or control character, no `_xHHHH_`, no leading or trailing
-space). Any other cell is rendered by xlsxwriter's own `_write_cell`. Where the sheet is
+Only a plain cell is rendered here: a finite int or float, or a text xlsxwriter only
+escapes `&<>` in (no control character, no `_xHHHH_`, no leading or trailing space, not
+a rich string's `<r>`). Any other cell is rendered by xlsxwriter's own `_write_cell`. Where the sheet is
 not what this assumes (not `constant_memory`, another xlsxwriter, rows with their own
 format or height, a text long enough to be truncated, a value of another type) every
 cell goes through the public API instead (`_slow_rows`), which is also what the tests
@@ -32,9 +32,10 @@ from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
 # The versions whose row and cell XML this module's rendering was checked against
 # (tests/unit/test_workbook_rows.py compares it with xlsxwriter's own on every run).
 TESTED_XLSXWRITER = {"3.3.1"}
-# What makes xlsxwriter's text differ from the text itself (`_escape_data`,
-# `_escape_control_characters`, `_preserve_whitespace`).
-_SPECIAL = re.compile(r'["&<>\n\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+# Texts xlsxwriter writes other than as the text with `&`, `<` and `>` escaped
+# (`_escape_control_characters`, `_preserve_whitespace`, rich strings): those cells are
+# left to its `_write_cell`.
+_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>")
 
 Value = str | int | float | None
 
@@ -192,7 +193,8 @@ def _column_cells(ws: Worksheet, first: int, n: int, column: Column) -> list[str
             if _SPECIAL.search(value):
                 out.append(_by_xlsxwriter(ws, first + i, column.col, CellStringTuple(value, fmt)))
             else:
-                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
+                text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>')
         else:
             out.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
     return out
