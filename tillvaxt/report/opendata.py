@@ -330,3 +330,36 @@ def write_json(path: Path, package: dict) -> Path:
             fh.write("\n ]")
         fh.write("\n}\n")
     return path
+
+
+def export_frames(
+    decisions: pd.DataFrame, payouts: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Only the columns the export reads: what a worker process is sent."""
+    return (
+        decisions[[c for c in _DECISION_COLUMNS if c in decisions.columns]],
+        payouts[list(_PAYOUT_COLUMNS)],
+    )
+
+
+def write_open_data(
+    run_dir: Path,
+    files: dict[int, str],
+    decisions: pd.DataFrame,
+    payouts: pd.DataFrame,
+    region: Region,
+) -> dict[str, int]:
+    """Each year's package (`files`: year -> file name) built, written into `run_dir` and
+    let go; the files written with their number of grants (a year with none has no file).
+
+    A module-level function of plain arguments, so a worker process can run it
+    (`tillvaxt.report.worker`) while the caller writes the other reports.
+    """
+    written = {}
+    for year, name in files.items():
+        package = encoded_grants_360(decisions, payouts, region, year)
+        if package["grants"]:
+            write_json(run_dir / name, package)
+            written[name] = len(package["grants"])
+        del package
+    return written
