@@ -180,23 +180,27 @@ def _extend_dimensions(ws: Worksheet, top: int, bottom: int, cols: list[int]) ->
 def _column_cells(ws: Worksheet, first: int, n: int, column: Column) -> list[str]:
     """Each row's `<c>` element of the column ("" where it has no cell)."""
     name = xl_col_to_name(column.col)
+    single = column.fmt is None or isinstance(column.fmt, Format)
+    formats = [column.fmt] * n if single else column.fmt
+    styles: dict[int, str] = {}  # each format's ` s="..."`, looked up once (cells only)
+    search = _SPECIAL.search
     out = []
-    for i in range(n):
-        value = column.values[i]
+    for i, value, fmt in zip(range(n), column.values, formats, strict=False):
         if value is None:
             out.append("")
             continue
-        fmt = column.format_at(i)
-        style = _style(fmt)
-        ref = f"{name}{first + i + 1}"
-        if type(value) is str:
-            if _SPECIAL.search(value):
-                out.append(_by_xlsxwriter(ws, first + i, column.col, CellStringTuple(value, fmt)))
-            else:
-                text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>')
+        style = styles.get(id(fmt))
+        if style is None:
+            style = styles[id(fmt)] = _style(fmt)
+        if type(value) is not str:
+            out.append(f'<c r="{name}{first + i + 1}"{style}><v>{value:.16G}</v></c>')
+        elif search(value):
+            out.append(_by_xlsxwriter(ws, first + i, column.col, CellStringTuple(value, fmt)))
         else:
-            out.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
+            text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            out.append(
+                f'<c r="{name}{first + i + 1}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
+            )
     return out
 
 
