@@ -3,9 +3,12 @@ writing every cell through `write_string` / `write_number` (its slow path)."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import xlsxwriter
 from hypothesis import given, settings
@@ -23,6 +26,10 @@ TRICKY_TEXTS = [
     "&amp; redan",
     "inne\nrad",
     "tab\tinne",
+    "\u3000ideografiskt",
+    "hårt mellanslag\xa0",
+    "x\u2029",
+    "\x85",
     " ledande",
     "slutande ",
     "rad\nbrytning",
@@ -109,3 +116,17 @@ def test_what_the_fast_path_does_not_know_goes_through_the_api(tmp_path: Path) -
     with pytest.raises(TypeError):  # as write_number itself refuses it
         wb = xlsxwriter.Workbook(str(tmp_path / "z.xlsx"), {"constant_memory": True})
         write_rows(wb.add_worksheet(), 1, [Column(0, [float("nan"), 1.0])])
+
+
+PYTHONS_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=8), st.sampled_from(TRICKY_TEXTS)))
+def test_arrows_test_flags_every_text_xlsxwriter_writes_specially(text: str) -> None:
+    flagged = pc.match_substring_regex(pa.array([text]), xlsxrows._SPECIAL_RE2)[0].as_py()
+    assert flagged or not PYTHONS_SPECIAL.search(text)
+
+
+def test_no_whitespace_above_u3000() -> None:
+    assert not any(chr(i).isspace() for i in range(0x3001, 0x110000))

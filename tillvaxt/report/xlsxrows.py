@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -34,8 +35,15 @@ from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
 TESTED_XLSXWRITER = {"3.3.1"}
 # Texts xlsxwriter writes other than as the text with `&`, `<` and `>` escaped
 # (`_escape_control_characters`, `_preserve_whitespace`, rich strings): those cells are
-# left to its `_write_cell`.
-_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>")
+# left to its `_write_cell`. In Python's terms
+# `[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>`; for Arrow's
+# RE2, whose `\s` is ASCII only, Python's whitespace is listed (every character
+# `str.isspace` holds; none lies above U+3000).
+_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
+_SPECIAL_RE2 = (
+    r"[\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_|^<r>"
+    rf"|^[{_SPACE}]|[{_SPACE}]$"
+)
 
 Value = str | int | float | None
 
@@ -127,25 +135,34 @@ def _fast_rows(ws: Worksheet, first: int, n: int, columns: Sequence[Column]) -> 
     as after `_slow_rows`)."""
     columns = sorted(columns, key=lambda c: c.col)  # a row's cells in column order
     block = n - 1
-    rows_used = [i for i in range(block) if any(c.values[i] is not None for c in columns)]
-    if rows_used:
+    present = [_present(c, block) for c in columns]
+    used_rows = present[0]
+    for p in present[1:]:
+        used_rows = pc.or_(used_rows, p)
+    rows_used = pc.indices_nonzero(used_rows).to_numpy()
+    if len(rows_used):
+        top, bottom = first + int(rows_used[0]), first + int(rows_used[-1])
         # The open row is flushed first, as the next write would: its formats are
         # indexed before the block's.
-        ws._write_single_row(first + rows_used[0])
+        ws._write_single_row(top)
         _index_formats(block, columns)
-        cells = [_column_cells(ws, first, block, c) for c in columns]
-        out = []
-        for i in rows_used:
-            out.append(f'<row r="{first + i + 1}">')
-            out.extend(col[i] for col in cells if col[i])
-            out.append("</row>")
-        ws.fh.write("".join(out))
-        used = [c.col for c, col in zip(columns, cells, strict=True) if any(col)]
-        _extend_dimensions(ws, first + rows_used[0], first + rows_used[-1], used)
-        ws.previous_row = first + rows_used[-1]
+        numbers = pc.cast(pa.array(range(first + 1, first + block + 1), pa.int64()), pa.string())
+        cells = [_column_cells(ws, first, block, c, numbers) for c in columns]
+        rows = pc.binary_join_element_wise(
+            '<row r="', numbers, '">', *(pc.fill_null(c, "") for c in cells), "</row>", ""
+        )
+        ws.fh.write("".join(rows.filter(used_rows).to_pylist()))
+        used = [c.col for c, p in zip(columns, present, strict=True) if pc.any(p).as_py()]
+        _extend_dimensions(ws, top, bottom, used)
+        ws.previous_row = bottom
         ws.table.clear()
     last = [Column(c.col, [c.values[block]], c.format_at(block)) for c in columns]
     _slow_rows(ws, first + block, 1, last)
+
+
+def _present(column: Column, n: int) -> pa.BooleanArray:
+    """Which of the first `n` rows have a cell in the column."""
+    return pa.array([v is not None for v in column.values[:n]], pa.bool_())
 
 
 def _index_formats(n: int, columns: Sequence[Column]) -> None:
@@ -177,31 +194,47 @@ def _extend_dimensions(ws: Worksheet, top: int, bottom: int, cols: list[int]) ->
     ws.dim_colmax = hi if ws.dim_colmax is None else max(ws.dim_colmax, hi)
 
 
-def _column_cells(ws: Worksheet, first: int, n: int, column: Column) -> list[str]:
-    """Each row's `<c>` element of the column ("" where it has no cell)."""
-    name = xl_col_to_name(column.col)
-    single = column.fmt is None or isinstance(column.fmt, Format)
-    formats = [column.fmt] * n if single else column.fmt
-    styles: dict[int, str] = {}  # each format's ` s="..."`, looked up once (cells only)
-    search = _SPECIAL.search
-    out = []
-    for i, value, fmt in zip(range(n), column.values, formats, strict=False):
-        if value is None:
-            out.append("")
-            continue
-        style = styles.get(id(fmt))
-        if style is None:
-            style = styles[id(fmt)] = _style(fmt)
-        if type(value) is not str:
-            out.append(f'<c r="{name}{first + i + 1}"{style}><v>{value:.16G}</v></c>')
-        elif search(value):
-            out.append(_by_xlsxwriter(ws, first + i, column.col, CellStringTuple(value, fmt)))
-        else:
-            text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            out.append(
-                f'<c r="{name}{first + i + 1}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
-            )
-    return out
+def _column_cells(ws: Worksheet, first: int, n: int, column: Column, numbers: pa.Array) -> pa.Array:
+    """Each row's `<c>` element of the column (null where it has no cell); `numbers` are
+    the rows' numbers as Excel shows them."""
+    values = column.values[:n]
+    texts = pa.array([v if type(v) is str else None for v in values], pa.string())
+    shown = pa.array(
+        [None if v is None or type(v) is str else format(v, ".16G") for v in values], pa.string()
+    )
+    if column.fmt is None or isinstance(column.fmt, Format):
+        style: pa.Array | str = _style(column.fmt)
+    else:
+        styles: dict[int, str] = {}  # each format's ` s="..."`, looked up once (cells only)
+        listed = []
+        for v, fmt in zip(values, column.fmt[:n], strict=True):
+            if v is None:
+                listed.append("")
+                continue
+            if (found := styles.get(id(fmt))) is None:
+                found = styles[id(fmt)] = _style(fmt)
+            listed.append(found)
+        style = pa.array(listed, pa.string())
+    opening = pc.binary_join_element_wise(
+        f'<c r="{xl_col_to_name(column.col)}', numbers, '"', style, ""
+    )
+    escaped = texts
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = pc.replace_substring(escaped, char, entity)
+    text_cells = pc.binary_join_element_wise(
+        opening, ' t="inlineStr"><is><t>', escaped, "</t></is></c>", ""
+    )
+    number_cells = pc.binary_join_element_wise(opening, "><v>", shown, "</v></c>", "")
+    cells = pc.coalesce(text_cells, number_cells)
+    special = pc.fill_null(pc.match_substring_regex(texts, _SPECIAL_RE2), False)
+    if pc.any(special).as_py():
+        rendered = cells.to_pylist()
+        formats = [column.format_at(i) for i in range(n)]
+        for i in pc.indices_nonzero(special).to_pylist():
+            cell = CellStringTuple(values[i], formats[i])
+            rendered[i] = _by_xlsxwriter(ws, first + i, column.col, cell)
+        cells = pa.array(rendered, pa.string())
+    return cells
 
 
 def _style(fmt: Format | None) -> str:
