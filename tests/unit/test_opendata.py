@@ -203,3 +203,34 @@ def test_an_export_failing_in_its_worker_fails_here_and_leaves_no_file(tmp_path:
         w.result()
     assert isinstance(caught.value.__cause__, RemoteTraceback)
     assert list(tmp_path.iterdir()) == []  # not even a staged temporary file
+
+
+def test_a_worker_masks_with_the_callers_key(tmp_path: Path) -> None:
+    """A personal number typed into a title gets the caller's token, not the development
+    key's (the worker is a fresh process: the key goes with the call)."""
+    from tillvaxt.masking import masking_key, use_masking_key
+    from tillvaxt.orgnr import mask
+    from tillvaxt.report.opendata import export_frames, write_open_data
+    from tillvaxt.report.worker import Worker
+
+    decisions, payouts = _frames()
+    decisions.loc[1, "project_name"] = f"Energi åt {PERSONAL}"
+    files = {2017: "360giving_2017.json"}
+    before = masking_key()
+    use_masking_key("a production key")
+    try:
+        token = mask(PERSONAL)
+        with Worker(
+            "export",
+            write_open_data,
+            tmp_path,
+            files,
+            *export_frames(decisions, payouts),
+            load_region(),
+        ) as w:
+            w.result()
+    finally:
+        use_masking_key(before)
+    text = (tmp_path / "360giving_2017.json").read_text("utf-8")
+    assert f"Energi åt {token}" in text and PERSONAL not in text
+    assert token != mask(PERSONAL)  # the development key's token differs

@@ -6,7 +6,9 @@ The worker is a fresh interpreter (`python -m tillvaxt.report.worker`), not a fo
 the caller may be a Dagster process with threads running, and a fork would copy
 their locks and the parent's whole memory. The function and its arguments go to it
 pickled through a pipe (nothing is written to disk: they may hold personal data),
-and its result or exception comes back the same way.
+and its result or exception comes back the same way. The caller's masking key
+(`tillvaxt.masking`, set from the settings in the caller) goes with the call, so the
+worker masks as the caller would.
 
 `Worker.result` returns the function's result or raises its exception (the worker's
 traceback as its cause); a worker that dies without an answer raises `WorkerFailed`.
@@ -30,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 
 import tillvaxt
+from tillvaxt.masking import masking_key, use_masking_key
 
 
 class WorkerFailed(RuntimeError):
@@ -56,7 +59,9 @@ class Worker:
         if in_process:
             self._local, self.proc = (fn, args), None
             return
-        payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        # The caller's masking key goes with the call: a personal number the function
+        # masks must get the caller's token, not the development key's.
+        payload = pickle.dumps((masking_key(), fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tillvaxt.report.worker"],
             stdin=subprocess.PIPE,
@@ -134,8 +139,9 @@ def _serve() -> int:
     answer_fh = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything the function prints goes to stderr, not into the answer
     call = sys.stdin.buffer.read()  # at once: the caller waits until it is read
-    fn, args = pickle.loads(call)
+    key, fn, args = pickle.loads(call)
     del call
+    use_masking_key(key)
     try:
         answer = ("ok", fn(*args), "")
     except BaseException as exc:
