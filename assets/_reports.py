@@ -19,13 +19,20 @@ from tillvaxt.close.certify import certifications
 from tillvaxt.close.opendata import certified_packages, open_data_name
 from tillvaxt.close.review import read_reviews
 from tillvaxt.provenance import code_version, input_hashes
+from tillvaxt.region import Region
 from tillvaxt.report.charts import paid_per_instrument_svg, report_charts
 from tillvaxt.report.html import report_html, write_html
-from tillvaxt.report.opendata import encoded_grants_360, write_json
+from tillvaxt.report.opendata import (  # noqa: F401 - benchmarks/run.py times encoded_grants_360
+    encoded_grants_360,
+    export_frames,
+    write_json,
+    write_open_data,
+)
 from tillvaxt.report.runinfo import run_info
 from tillvaxt.report.tables import split_years
 from tillvaxt.report.word import write_docx
 from tillvaxt.report.workbook import write_workbook
+from tillvaxt.report.worker import Worker
 
 REPORTS = {
     "aterrapportering_workbooks": (
@@ -99,15 +106,77 @@ def write_reports(
     them (`publish_run(keep=...)`), so the reports show exactly what is committed; they
     are taken out of it (the mapping is left empty) and released once the documents are
     written.
+
+    The open-data export reads only the decisions and payouts: it is built in a worker
+    process (`Worker`) while this one writes the documents, the two halves of the work
+    on the machine's two cores. Every file is in `run_dir` when this returns; if either
+    side fails, the worker is stopped before the error goes on to the publisher, which
+    removes the run directory.
     """
+    region = settings.region()
+    # A certified year's export is its certified package, not one rebuilt from today's inputs.
+    frozen = certified_packages(conn)
+    open_years = sorted(
+        {int(y) for y in payouts["year"].unique().tolist()}  # once per distinct year
+        | {int(y) for y in decisions["decision_date"].dt.year.dropna().unique().tolist()}
+        | set(frozen)
+    )
+    fresh = {y: open_data_name(y) for y in open_years if not frozen.get(y)}
+    with Worker(
+        "360Giving export",
+        write_open_data,
+        run_dir.absolute(),  # the worker starts in the code's directory
+        fresh,
+        *export_frames(decisions, payouts),
+        region,
+    ) as export:
+        workbooks, pages, drafts, latest_charts, years = _documents(
+            conn, run_dir, settings, tables, region
+        )
+        for year in open_years:
+            if frozen.get(year) and frozen[year]["grants"]:
+                write_json(run_dir / open_data_name(year), frozen[year])
+        built = export.result()
+    grants = {}
+    for year in open_years:
+        name = open_data_name(year)
+        count = len(frozen[year]["grants"]) if frozen.get(year) else built.get(name, 0)
+        if count:
+            grants[str(settings.processed_path / name)] = count
+    return {
+        "aterrapportering_workbooks": {
+            "workbooks": _listing(settings, workbooks),
+            "years": MetadataValue.json(years),
+        },
+        "aterrapportering_html": {
+            "pages": _listing(settings, pages),
+            "charts": _svg_markdown(latest_charts),
+        },
+        "aterrapportering_docx": {"drafts": _listing(settings, drafts)},
+        "open_data_360giving": {
+            "files": MetadataValue.json(grants),
+            "grants": sum(grants.values()),
+            "certified_years": MetadataValue.json(sorted(frozen)),
+        },
+    }
+
+
+def _documents(
+    conn: sa.Connection,
+    run_dir: Path,
+    settings: TillvaxtSettings,
+    tables: MutableMapping[str, pd.DataFrame],
+    region: Region,
+) -> tuple[list[str], list[str], list[str], dict[str, str], list[int]]:
+    """Each year's workbook, HTML page and Word draft; their names, the last year's
+    charts and the years."""
     # Taken over from the publisher (which empties `kept` after this call anyway), so the
-    # tables can be let go once the documents are written, before the open-data export.
+    # tables are let go once the documents are written.
     frames = {name: tables.pop(name) for name in list(tables)}
     frames["restatement_reviews"] = read_reviews(conn)  # the workbook's run sheet lists them
     certs = certifications(conn)
     recon = frames.get("appropriation_reconciliation")
     years = sorted({int(y) for y in recon["year"]}) if recon is not None else []
-    region = settings.region()
     # Each table is split by year once; a year's documents then read only its own rows.
     # The usage chart and the funding comparison compare years, so those stay whole.
     per_year = split_years({k: v for k, v in frames.items() if k not in WHOLE})
@@ -137,40 +206,4 @@ def write_reports(
         write_docx(run_dir / name, year, mine, region.name, stamp)
         drafts.append(name)
         latest_charts = charts
-    # The documents are written: a million vouchers (and their split by year) need not
-    # stay beside the open-data export's own frames.
-    del frames, per_year, usage, recon
-    if years:
-        del split, mine
-    # A certified year's export is its certified package, not one rebuilt from today's inputs.
-    frozen = certified_packages(conn)
-    open_years = sorted(
-        {int(y) for y in payouts["year"].unique().tolist()}  # once per distinct year
-        | {int(y) for y in decisions["decision_date"].dt.year.dropna().unique().tolist()}
-        | set(frozen)
-    )
-    grants = {}
-    for year in open_years:
-        # Built with its grants already encoded (`encoded_grants_360`), written, let go.
-        package = frozen.get(year) or encoded_grants_360(decisions, payouts, region, year)
-        if package["grants"]:
-            name = open_data_name(year)
-            write_json(run_dir / name, package)
-            grants[str(settings.processed_path / name)] = len(package["grants"])
-        del package
-    return {
-        "aterrapportering_workbooks": {
-            "workbooks": _listing(settings, workbooks),
-            "years": MetadataValue.json(years),
-        },
-        "aterrapportering_html": {
-            "pages": _listing(settings, pages),
-            "charts": _svg_markdown(latest_charts),
-        },
-        "aterrapportering_docx": {"drafts": _listing(settings, drafts)},
-        "open_data_360giving": {
-            "files": MetadataValue.json(grants),
-            "grants": sum(grants.values()),
-            "certified_years": MetadataValue.json(sorted(frozen)),
-        },
-    }
+    return workbooks, pages, drafts, latest_charts, years

@@ -164,3 +164,73 @@ def test_encoded_grants_are_what_simplejson_writes_and_exact(tmp_path: Path) -> 
     assert second["amountAwarded"] == 2_000_000 and isinstance(second["amountAwarded"], int)
     text = write_json(tmp_path / "g.json", package).read_text("utf-8")
     assert simplejson.loads(text, use_decimal=True)["grants"] == parsed
+
+
+def _dated(text: bytes) -> bytes:
+    """A file less its run's clock (`issued`, `modified`, each grant's `dateModified`)."""
+    return re.sub(rb'"(issued|modified|dateModified)": "[^"]*"', b"", text)
+
+
+def test_the_export_written_by_a_worker_is_the_one_written_here(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from tillvaxt.report.opendata import export_frames, write_open_data
+    from tillvaxt.report.worker import Worker
+
+    files = {2016: "360giving_2016.json", 2017: "360giving_2017.json", 2030: "none.json"}
+    frames = export_frames(*_frames())
+    (tmp_path / "worker").mkdir()
+    with Worker("export", write_open_data, tmp_path / "worker", files, *frames, load_region()) as w:
+        counts = w.result()
+    assert write_open_data(tmp_path / "here", files, *frames, load_region()) == counts
+    assert counts == {"360giving_2016.json": 1, "360giving_2017.json": 2}  # 2030: no grants
+    for name in counts:
+        here, there = (tmp_path / d / name for d in ("here", "worker"))
+        assert _dated(here.read_bytes()) == _dated(there.read_bytes())
+    assert sorted(p.name for p in (tmp_path / "worker").iterdir()) == sorted(counts)
+
+
+def test_an_export_failing_in_its_worker_fails_here_and_leaves_no_file(tmp_path: Path) -> None:
+    from tillvaxt.report.opendata import export_frames, write_open_data
+    from tillvaxt.report.worker import RemoteTraceback, Worker
+
+    files = {2016: "360giving_2016.json", 2017: "360giving_2017.json"}
+    frames = export_frames(*_frames())
+    with (
+        pytest.raises(AttributeError) as caught,  # no region: its name is read first
+        Worker("export", write_open_data, tmp_path, files, *frames, None) as w,
+    ):
+        w.result()
+    assert isinstance(caught.value.__cause__, RemoteTraceback)
+    assert list(tmp_path.iterdir()) == []  # not even a staged temporary file
+
+
+def test_a_worker_masks_with_the_callers_key(tmp_path: Path) -> None:
+    """A personal number typed into a title gets the caller's token, not the development
+    key's (the worker is a fresh process: the key goes with the call)."""
+    from tillvaxt.masking import masking_key, use_masking_key
+    from tillvaxt.orgnr import mask
+    from tillvaxt.report.opendata import export_frames, write_open_data
+    from tillvaxt.report.worker import Worker
+
+    decisions, payouts = _frames()
+    decisions.loc[1, "project_name"] = f"Energi åt {PERSONAL}"
+    files = {2017: "360giving_2017.json"}
+    before = masking_key()
+    use_masking_key("a production key")
+    try:
+        token = mask(PERSONAL)
+        with Worker(
+            "export",
+            write_open_data,
+            tmp_path,
+            files,
+            *export_frames(decisions, payouts),
+            load_region(),
+        ) as w:
+            w.result()
+    finally:
+        use_masking_key(before)
+    text = (tmp_path / "360giving_2017.json").read_text("utf-8")
+    assert f"Energi åt {token}" in text and PERSONAL not in text
+    assert token != mask(PERSONAL)  # the development key's token differs

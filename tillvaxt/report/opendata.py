@@ -151,18 +151,34 @@ def encoded_grants_360(
     objects (`", "` and `": "` separators, amounts exact).
     """
     now = now or dt.datetime.now(dt.UTC)
+    auth, paid = _exported(decisions, payouts, [year])
+    return _encoded(auth, paid, region, year, now)
+
+
+def _exported(
+    decisions: pd.DataFrame, payouts: pd.DataFrame, years: list[int]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The authoritative decisions to legal entities, and the payouts of `years` on a
+    decision to a legal entity: the rows the export of those years can show."""
+    # Only the columns the export reads are copied by the filters below.
+    decisions, payouts = export_frames(decisions, payouts)
+    auth = decisions[decisions["authoritative"]].drop_duplicates("decision_id")
+    auth = auth[_not_personal(auth["org_number"])]
+    in_years = (payouts["year"] == years[0]) if len(years) == 1 else payouts["year"].isin(years)
+    paid = payouts[in_years & payouts["decision_id"].notna()]
+    paid = paid[_not_personal(paid["org_number"])]
+    return auth, paid
+
+
+def _encoded(
+    auth: pd.DataFrame, paid: pd.DataFrame, region: Region, year: int, now: dt.datetime
+) -> dict:
+    """`encoded_grants_360` of the year's rows (`_exported`)."""
     funder_number = FUNDER_ORG_NUMBERS.get(region.name)
     funder = {
         "id": org_id(funder_number) if funder_number else f"XI-{_slug(region.name)}",
         "name": region.name,
     }
-    # Only the columns the export reads are copied by the filters below.
-    decisions = decisions[[c for c in _DECISION_COLUMNS if c in decisions.columns]]
-    payouts = payouts[list(_PAYOUT_COLUMNS)]
-    auth = decisions[decisions["authoritative"]].drop_duplicates("decision_id")
-    auth = auth[_not_personal(auth["org_number"])]
-    paid = payouts[(payouts["year"] == year) & payouts["decision_id"].notna()]
-    paid = paid[_not_personal(paid["org_number"])]
     chosen = auth[
         (auth["decision_date"].dt.year == year) | _among(auth["decision_id"], paid["decision_id"])
     ]
@@ -330,3 +346,43 @@ def write_json(path: Path, package: dict) -> Path:
             fh.write("\n ]")
         fh.write("\n}\n")
     return path
+
+
+def export_frames(
+    decisions: pd.DataFrame, payouts: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Only the columns the export reads: what a worker process is sent."""
+    return (
+        decisions[[c for c in _DECISION_COLUMNS if c in decisions.columns]],
+        payouts[list(_PAYOUT_COLUMNS)],
+    )
+
+
+def write_open_data(
+    run_dir: Path,
+    files: dict[int, str],
+    decisions: pd.DataFrame,
+    payouts: pd.DataFrame,
+    region: Region,
+) -> dict[str, int]:
+    """Each year's package (`files`: year -> file name) built, written into `run_dir` and
+    let go; the files written with their number of grants (a year with none has no file).
+
+    A module-level function of plain arguments, so a worker process can run it
+    (`tillvaxt.report.worker`) while the caller writes the other reports.
+    """
+    written = {}
+    if not files:
+        return written
+    # The decisions and the years' payouts are filtered once, the payouts split by year
+    # in one pass (each year's rows in their order), not once per year.
+    auth, paid = _exported(decisions, payouts, list(files))
+    by_year = dict(tuple(paid.groupby("year", sort=False)))
+    for year, name in files.items():
+        rows = by_year.get(year, paid.iloc[0:0])
+        package = _encoded(auth, rows, region, year, dt.datetime.now(dt.UTC))
+        if package["grants"]:
+            write_json(run_dir / name, package)
+            written[name] = len(package["grants"])
+        del package, rows
+    return written

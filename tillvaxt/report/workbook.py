@@ -28,6 +28,7 @@ from tillvaxt.instruments import REPORT_ORDER, instrument_name
 from tillvaxt.publish.files import staged_file
 from tillvaxt.publish.schema import csv_header
 from tillvaxt.report import tables as layout
+from tillvaxt.report.xlsxrows import Column, write_rows
 
 THOUSANDS = "#,##0"
 DECIMALS = "#,##0.00"
@@ -177,28 +178,35 @@ def _table_sheet(wb, f, title: str, frame: pd.DataFrame) -> None:
     for j, col in enumerate(shown):
         ws.write(0, j, layout.HEADINGS.get(col, col), f["head"])
         ws.set_column(j, j, 14 if col in numeric else _text_width(frame[col], col))
-    # Column by column as Python values (iterrows built a Series per row).
-    values = [frame[col].tolist() for col in shown]
+    # Column by column as Python values (iterrows built a Series per row), all rows at once.
     flags = frame["suppressed"].tolist() if "suppressed" in frame else [None] * len(frame)
-    for i, flag in enumerate(flags, start=1):
-        for j, col in enumerate(shown):
-            value = values[j][i - 1]
-            if col in numeric and layout.is_suppressed(flag, value):
-                ws.write_string(i, j, layout.SUPPRESSED, f["supp"])
-            elif col in numeric:
-                number = _number(value)
-                if number is None:
-                    ws.write_blank(i, j, None)
-                else:
-                    integral = col.endswith("_sek") or float(number).is_integer()
-                    ws.write_number(i, j, number, f["num"] if integral else f["dec"])
-            elif value is None or (not isinstance(value, str) and pd.isna(value)):
-                ws.write_blank(i, j, None)
-            else:
-                ws.write_string(i, j, str(value))
+    columns = []
+    for j, col in enumerate(shown):
+        cells = [
+            _table_cell(col, col in numeric, f, flag, v)
+            for flag, v in zip(flags, frame[col].tolist(), strict=True)
+        ]
+        columns.append(Column(j, [v for v, _ in cells], [fmt for _, fmt in cells]))
+    write_rows(ws, 1, columns)
     ws.freeze_panes(1, 0)
     if len(frame):
         ws.autofilter(0, 0, len(frame), len(shown) - 1)
+
+
+def _table_cell(col: str, numeric: bool, f, flag: object, value: object) -> tuple[object, object]:
+    """A table cell's value and format: `..` for a suppressed number, a number (whole or
+    with decimals), a text, or None for no cell."""
+    if numeric and layout.is_suppressed(flag, value):
+        return layout.SUPPRESSED, f["supp"]
+    if numeric:
+        number = _number(value)
+        if number is None:
+            return None, None
+        integral = col.endswith("_sek") or float(number).is_integer()
+        return number, f["num"] if integral else f["dec"]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None, None
+    return str(value), None
 
 
 # The published table's columns (its one declaration), less the sheet's year and the
@@ -264,21 +272,21 @@ def _vouchers_sheet(wb, f, year: int, vouchers: pd.DataFrame, most: int | None =
         amounts = [Decimal(v) for v in rows["paid_sek"].tolist()]
         files = [str(v) for v in rows["source_file"].tolist()]
         lines = [int(v) for v in rows["source_line"].tolist()]
-        write_string, write_number = ws.write_string, ws.write_number
-        kr, date = f["kr"], f["date"]
-        for i, (voucher, decision, recipient, recipient_name) in enumerate(
-            zip(*texts, strict=True)
-        ):
-            write_string(r, 0, name)
-            write_string(r, 1, voucher)
-            write_number(r, 2, days[i], date)
-            for j, value in ((3, decision), (4, recipient), (5, recipient_name)):
-                if value is not None:
-                    write_string(r, j, value)
-            write_number(r, 6, float(amounts[i]), kr)
-            write_string(r, 7, files[i])
-            write_number(r, 8, lines[i])
-            r += 1
+        r = write_rows(
+            ws,
+            r,
+            [
+                Column(0, [name] * len(days)),
+                Column(1, texts[0]),
+                Column(2, days, f["date"]),
+                Column(3, texts[1]),
+                Column(4, texts[2]),
+                Column(5, texts[3]),
+                Column(6, [float(a) for a in amounts], f["kr"]),
+                Column(7, files),
+                Column(8, lines),
+            ],
+        )
         subtotal = sum(amounts, Decimal(0))
         ws.write(r, 0, f"Summa {name}", f["label_total"])
         ws.write_number(r, 6, float(subtotal), f["kr_total"])
