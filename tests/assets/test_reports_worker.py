@@ -10,6 +10,7 @@ import pytest
 
 import assets._reports as reports_module
 from tests.assets.test_publication import _run, _seen
+from tillvaxt.report.opendata import write_open_data
 from tillvaxt.report.worker import Worker
 
 
@@ -22,6 +23,7 @@ def _tree(out: Path) -> list[str]:
 def test_a_failing_export_or_document_fails_the_publication_and_stops_the_worker(
     small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(reports_module, "WORKER_FROM_ROWS", 0)  # a worker even for a small tree
     out = tmp_path / "out"
     assert _run(small_raw, out).success
     old, tree = _seen(out), _tree(out)
@@ -30,7 +32,7 @@ def test_a_failing_export_or_document_fails_the_publication_and_stops_the_worker
     monkeypatch.setattr(reports_module, "write_open_data", operator.truediv)
     assert not _run(small_raw, out).success
     assert _seen(out) == old and _tree(out) == tree
-    monkeypatch.undo()
+    monkeypatch.setattr(reports_module, "write_open_data", write_open_data)
 
     # The documents fail while the worker runs: it is stopped before the clean-up.
     started: list[Worker] = []
@@ -46,5 +48,5 @@ def test_a_failing_export_or_document_fails_the_publication_and_stops_the_worker
     monkeypatch.setattr(reports_module, "Worker", Recorded)
     monkeypatch.setattr(reports_module, "_documents", documents_fail)
     assert not _run(small_raw, out).success
-    assert started and all(w.proc.returncode is not None for w in started)
+    assert started and all(w.proc is not None and w.proc.returncode is not None for w in started)
     assert _seen(out) == old and _tree(out) == tree
