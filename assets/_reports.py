@@ -22,12 +22,7 @@ from tillvaxt.provenance import code_version, input_hashes
 from tillvaxt.region import Region
 from tillvaxt.report.charts import paid_per_instrument_svg, report_charts
 from tillvaxt.report.html import report_html, write_html
-from tillvaxt.report.opendata import (  # noqa: F401 - benchmarks/run.py times encoded_grants_360
-    encoded_grants_360,
-    export_frames,
-    write_json,
-    write_open_data,
-)
+from tillvaxt.report.opendata import export_frames, write_json, write_open_data
 from tillvaxt.report.runinfo import run_info
 from tillvaxt.report.tables import split_years
 from tillvaxt.report.word import write_docx

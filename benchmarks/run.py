@@ -14,18 +14,22 @@ Prints seconds per step and peak RSS per phase, each step's sampled peak RSS and
 the memory goes while it holds its inputs); the last line is a JSON object with
 `payouts`, `pipeline_s`, `duckdb_s`, `ratio` (= pipeline_s / duckdb_s), `core_s` (the
 steps in CORE_STEPS, which do what the reference does), `core_ratio` (= core_s /
-duckdb_s) and `peak_rss_mb`, and `pipeline_cpu_s` (this process's CPU seconds in the
-job) with `load_before` (the 1-minute load average before it): on a shared machine the
+duckdb_s) and `peak_rss_mb`, and `pipeline_cpu_s` (the job's CPU seconds, this process's
+and the open-data worker's; `worker_cpu_s` the worker's) with `load_before` (the 1-minute load average before it): on a shared machine the
 CPU seconds vary far less than the wall seconds.
 Peak RSS is measured by resetting the kernel's high-water mark
 (`/proc/self/clear_refs`) after generating the data, so the generator's memory is
-not counted; `peak_rss_mb` is the pipeline's, `duckdb_peak_rss_mb` the reference's
-process's (a process of its own, so neither counts the other's memory).
+not counted; `peak_rss_mb` is the pipeline's: the larger of this process's high-water
+mark and the largest sampled sum of this process and its live children (the open-data
+worker, whose own peak is `worker_peak_rss_mb`; `process_peak_rss_mb` this process's
+alone). `duckdb_peak_rss_mb` is the reference's process's (a process of its own, so
+neither counts the other's memory).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import itertools
 import json
@@ -78,15 +82,33 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def rss_mb() -> float:
-    """Current resident set size (VmRSS), 0 where /proc is not there."""
+def _status_kb(pid: str, field: str) -> int:
+    """A `/proc/<pid>/status` field in kB, 0 where the process or /proc is gone."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
     except OSError:
         pass
-    return 0.0
+    return 0
+
+
+def _children(pid: str) -> list[str]:
+    """The live child processes of `pid` (every thread's), e.g. the report worker."""
+    kids: list[str] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            kids += (task / "children").read_text().split()
+    return kids
+
+
+def rss_mb() -> tuple[float, float]:
+    """Current resident set size of this process and of its live children together (the
+    open-data worker runs beside the documents), 0 where /proc is not there."""
+    me = str(os.getpid())
+    return _status_kb(me, "VmRSS:") / 1024, sum(
+        _status_kb(pid, "VmRSS:") for pid in _children(me)
+    ) / 1024
 
 
 class RssSampler:
@@ -96,7 +118,8 @@ class RssSampler:
 
     def __init__(self, interval: float = 0.02) -> None:
         self.interval = interval
-        self.samples: list[tuple[float, float]] = []
+        self.samples: list[tuple[float, float]] = []  # (time, this process + children)
+        self.children_peak = 0.0
         self.marks: list[tuple[float, str]] = []
         self.steps: dict[str, list[float]] = {}  # step -> [started, succeeded]
         self._stop = threading.Event()
@@ -104,7 +127,9 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append((time.time(), rss_mb()))
+            mine, children = rss_mb()
+            self.children_peak = max(self.children_peak, children)
+            self.samples.append((time.time(), mine + children))
             self._stop.wait(self.interval)
 
     def mark(self, label: str) -> None:
@@ -191,15 +216,13 @@ def run_pipeline(
     patched = {
         name: marked(name, label)
         for name, label in [
-            ("certified_packages", "reports: workbooks, HTML, Word"),
-            ("encoded_grants_360", "360Giving: a year built"),
-            ("write_json", "360Giving: a year written"),
+            ("_documents", "reports: workbooks, HTML, Word (the 360Giving worker beside them)"),
         ]
     }
     for name, (_, call) in patched.items():
         setattr(reports, name, call)
     with DagsterInstance.ephemeral() as instance, sampler:
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started, kids = time.perf_counter(), time.process_time(), _children_cpu()
         result = job.execute_in_process(
             instance=instance,
             resources={
@@ -210,7 +233,8 @@ def run_pipeline(
             raise_on_error=False,
         )
         elapsed = time.perf_counter() - started
-        cpu = time.process_time() - cpu_started
+        worker_cpu = _children_cpu() - kids
+        cpu = time.process_time() - cpu_started + worker_cpu
         for entry in instance.all_logs(result.run_id):
             event = entry.dagster_event
             if event is not None and (event.is_step_start or event.is_step_success):
@@ -228,7 +252,13 @@ def run_pipeline(
         for e in result.all_events
         if e.is_step_success
     }
-    return elapsed, cpu, steps, result, sampler
+    return elapsed, cpu, worker_cpu, steps, result, sampler
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the open-data worker)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def unchanged_tick_seconds(raw: Path, out: Path) -> tuple[float, str]:
@@ -307,16 +337,21 @@ def main() -> int:
         gc.collect()
         exact = reset_peak_rss()
         load = os.getloadavg()[0]
-        pipeline_s, pipeline_cpu_s, steps, result, sampler = run_pipeline(
+        pipeline_s, pipeline_cpu_s, worker_cpu_s, steps, result, sampler = run_pipeline(
             raw, out, args.profile, args.in_memory
         )
-        pipeline_peak = peak_rss_mb()
+        process_peak = peak_rss_mb()
+        # The worker's sampled peak (a child's ru_maxrss would count the parent's pages
+        # it had between fork and exec), and the largest sampled sum with this process.
+        worker_peak = sampler.children_peak
+        pipeline_peak = max(process_peak, max((mb for _, mb in sampler.samples), default=0.0))
         if not result.success:
             print("pipeline failed", file=sys.stderr)
             return 1
         print(
-            f"pipeline: {pipeline_s:.2f} s ({pipeline_cpu_s:.2f} s CPU), "
-            f"peak RSS {pipeline_peak:.0f} MB, load average before {load:.2f}"
+            f"pipeline: {pipeline_s:.2f} s ({pipeline_cpu_s:.2f} s CPU, of which the worker "
+            f"{worker_cpu_s:.2f} s), peak RSS {pipeline_peak:.0f} MB (this process "
+            f"{process_peak:.0f} MB, the worker {worker_peak:.0f} MB), load average before {load:.2f}"
         )
         peaks = step_peaks(sampler)
         for step, secs in sorted(steps.items(), key=lambda kv: -kv[1]):
@@ -349,12 +384,15 @@ def main() -> int:
         "io_manager": "dagster mem_io_manager" if args.in_memory else "run-scoped (memory)",
         "pipeline_s": round(pipeline_s, 2),
         "pipeline_cpu_s": round(pipeline_cpu_s, 2),
+        "worker_cpu_s": round(worker_cpu_s, 2),
         "load_before": round(load, 2),
         "duckdb_s": round(duckdb_s, 2),
         "ratio": round(pipeline_s / duckdb_s, 2),
         "core_s": round(core_s, 2),
         "core_ratio": round(core_s / duckdb_s, 2),
         "peak_rss_mb": round(pipeline_peak),
+        "process_peak_rss_mb": round(process_peak),
+        "worker_peak_rss_mb": round(worker_peak),
         "duckdb_peak_rss_mb": round(duckdb_peak),
         "unchanged_tick_s": round(tick_s, 2),
         "chains_agree": agree,
