@@ -15,7 +15,7 @@ from pandera.errors import SchemaErrors
 
 from tillvaxt.money import format_swedish
 from tillvaxt.orgnr import scrub
-from tillvaxt.validate.fields import join_errors
+from tillvaxt.validate.fields import join_errors, no_reasons
 
 QUARANTINE_COLUMNS = [
     "source",
@@ -116,7 +116,7 @@ def schema_failures(
     öre). Frame-level failures (a missing column, a wrong dtype) are bugs in our
     parsing, not in the user's file, so they are raised.
     """
-    reasons = pd.Series("", index=frame.index, dtype="string")
+    reasons = no_reasons(frame.index)
     try:
         model.validate(frame, lazy=True)
     except SchemaErrors as exc:
