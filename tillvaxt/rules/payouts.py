@@ -153,17 +153,18 @@ def _mismatch(
 def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out before the decision date, or outside Projektstart–Projektslut."""
     joined = with_decision(payouts, decisions)
-    out = _rows(
+    # The dates compared on the whole joined frame (a missing one compares False), so only
+    # the findings' rows are taken, not every matched payout first.
+    booked = joined["booking_date"]
+    before_decision = booked < joined["decision_date_dec"]
+    outside = (booked < joined["project_start_dec"]) | (booked > joined["project_end_dec"])
+    hit = _rows(
         joined,
-        joined["matched"] & (joined["amount_ore"] > 0),
+        joined["matched"] & (joined["amount_ore"] > 0) & (before_decision | outside),
         "decision_date_dec",
         "project_start_dec",
         "project_end_dec",
     )
-    booked = out["booking_date"]
-    before_decision = booked < out["decision_date_dec"]
-    outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])
-    hit = out[before_decision | outside]
     did = texts(hit["decision_id"])
     why = sentence("before decision ", did, " was taken on ", day_texts(hit["decision_date_dec"]))
     why = why.where(
