@@ -22,6 +22,8 @@ amount_text = st.one_of(
     # Around the bound of ±10^13 kr, with leading zeros that do not count.
     st.from_regex(r"-?0{0,30}[1-9]\d{12,14}(,\d{1,2})?", fullmatch=True),
     st.sampled_from(["10000000000000", "10000000000000,01", "-10000000000000,00", "0" * 5000]),
+    # Where the comma's place and the digits left after the marks decide the öre.
+    st.sampled_from([",5", "-", "-0", "0,00", "00,1", "1,", "1,,5", "1-2", "--1", "1\u06632"]),
 )
 
 
