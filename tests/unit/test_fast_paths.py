@@ -378,3 +378,28 @@ def test_rule_ranks_are_the_mapped_order() -> None:
     want = rules.map({"a": 0, "b": 1}).fillna(2)
     pd.testing.assert_series_equal(got, want.astype("float64"))
     assert _rule_ranks(pd.Series([], dtype=object), ["a"]).tolist() == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.dates().map(lambda d: d.isoformat()),
+            st.from_regex(r"[0-9]{4}-[01][0-9]-[0-3][0-9]", fullmatch=True),
+            st.sampled_from(
+                ["0000-01-01", "2017-02-29", "2016-02-29", "", "2017-1-1", " 2017-03-01"]
+            ),
+        ),
+        max_size=8,
+    )
+)
+def test_dates_by_arrow_are_pandas_dates(texts: list[str]) -> None:
+    """Arrow's cast gives pandas' days; a text that is no real day (or before year 1)
+    sends the column to pandas, which reads it as missing."""
+    column = pd.Series(texts, dtype="string", name="Bokföringsdatum")
+    got, errors = fields.iso_date(column, "Bokföringsdatum")
+    clean = column.str.strip()
+    shaped = clean.where(clean.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False))
+    want = pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+    pd.testing.assert_series_equal(got, want)
+    assert ((errors != "") == (want.isna())).tolist() == [True] * len(texts)

@@ -174,11 +174,30 @@ def iso_date(s: pd.Series, column: str, required: bool = True) -> tuple[pd.Serie
     v = _clean(s)
     empty = v == ""
     shaped = v.str.fullmatch(_DATE_RE).fillna(False)
-    parsed = pd.to_datetime(v.where(shaped), format="%Y-%m-%d", errors="coerce")
+    parsed = _dates_by_arrow(v.where(shaped))
+    if parsed is None:
+        parsed = pd.to_datetime(v.where(shaped), format="%Y-%m-%d", errors="coerce")
+        parsed = parsed.astype("datetime64[s]")
     bad = (parsed.isna() & ~empty) | (empty & required)
-    return parsed.astype("datetime64[s]"), _errors(
-        bad, column, DATE_EXPECTED, _quoted_or_nothing(v)
-    )
+    return parsed, _errors(bad, column, DATE_EXPECTED, _quoted_or_nothing(v))
+
+
+_FIRST_DAY = np.datetime64("0001-01-01", "s")
+
+
+def _dates_by_arrow(texts: pd.Series) -> pd.Series | None:
+    """`YYYY-MM-DD` texts (or missing) as `datetime64[s]` by Arrow's cast, which takes a
+    million in a sixth of pandas' time; None when any is no real day (the cast refuses
+    the whole column: `2017-02-30`) or falls before year 1, which pandas does not read,
+    so pandas reads the column and says which."""
+    try:
+        stamps = pc.cast(text_array(texts), pa.timestamp("s"))
+    except pa.ArrowInvalid:
+        return None
+    days = stamps.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    if (days[~np.isnat(days)] < _FIRST_DAY).any():
+        return None
+    return pd.Series(days, index=texts.index, name=texts.name, dtype="datetime64[s]")
 
 
 def org_number(s: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
