@@ -107,8 +107,10 @@ def findings_of(rule: Rule, rows: pd.DataFrame, message: pd.Series) -> pd.DataFr
     frame = pd.DataFrame(
         {
             "year": column("year"),
-            "rule": rule.name,
-            "severity": rule.severity,
+            # Object columns from the start: a text broadcast to every row and then
+            # converted to objects was two passes over the findings per rule.
+            "rule": _objects(rule.name, rows.index),
+            "severity": _objects(rule.severity, rows.index),
             "voucher_id": column("voucher_id"),
             "decision_id": column("decision_id"),
             "source_file": rows["source_file"],
@@ -118,13 +120,18 @@ def findings_of(rule: Rule, rows: pd.DataFrame, message: pd.Series) -> pd.DataFr
         },
         index=rows.index,
     ).reset_index(drop=True)
-    for col in ("rule", "severity", "source_file", "message"):
+    for col in ("source_file", "message"):
         frame[col] = frame[col].astype(object)
     for col in ("year", "source_line", "difference_ore"):
         frame[col] = frame[col].astype("Int64")
     for col in ("voucher_id", "decision_id"):
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
+
+
+def _objects(text: str, index: pd.Index) -> pd.Series:
+    """One text on every row, as an object column (pandas infers `str` from a bare array)."""
+    return pd.Series(np.full(len(index), text, dtype=object), index=index, dtype=object)
 
 
 def concat_findings(frames: Iterable[pd.DataFrame], order: Sequence[str] = ()) -> pd.DataFrame:
