@@ -22,6 +22,8 @@ amount_text = st.one_of(
     # Around the bound of ±10^13 kr, with leading zeros that do not count.
     st.from_regex(r"-?0{0,30}[1-9]\d{12,14}(,\d{1,2})?", fullmatch=True),
     st.sampled_from(["10000000000000", "10000000000000,01", "-10000000000000,00", "0" * 5000]),
+    # Where the comma's place and the digits left after the marks decide the öre.
+    st.sampled_from([",5", "-", "-0", "0,00", "00,1", "1,", "1,,5", "1-2", "--1", "1\u06632"]),
 )
 
 
@@ -333,3 +335,71 @@ def test_findings_order_by_arrow_is_pandas_stable_sort() -> None:
         kind="stable",
     )
     pd.testing.assert_frame_equal(got, want.drop(columns="_o").reset_index(drop=True))
+
+
+case_ids = st.lists(st.one_of(st.none(), st.sampled_from(["RS1", "RS2", "rs1", "Å 3", "", "RS1 "])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(case_ids, case_ids)
+def test_decision_positions_by_arrow_are_get_indexer(ids: list, wanted: list) -> None:
+    """Each payout's position among unique, present case numbers is pandas' `get_indexer`
+    (missing and unknown ids -1); repeated or missing ids are left to pandas."""
+    from tillvaxt.rules.matching import _positions_by_arrow
+
+    ids_s = pd.Series(ids, dtype="string", index=range(3, 3 + len(ids)))
+    wanted_s = pd.Series(wanted, dtype="string")
+    got = _positions_by_arrow(ids_s, wanted_s)
+    if ids_s.isna().any() or not ids_s.is_unique:
+        assert got is None
+    else:
+        assert got.tolist() == pd.Index(ids_s).get_indexer(wanted_s).tolist()
+    assert _positions_by_arrow(ids_s.astype(object), wanted_s) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(case_ids)
+def test_repeated_values_are_duplicated_keep_false(values: list) -> None:
+    """Arrow's count per code marks what `duplicated(keep=False)` marks, missing values
+    repeating each other; an object column goes to pandas."""
+    from tillvaxt.validate.payouts import repeated_values
+
+    for column in (pd.Series(values, dtype="string"), pd.Series(values, dtype=object)):
+        want = column.duplicated(keep=False).to_numpy()
+        assert repeated_values(column).tolist() == want.tolist()
+
+
+def test_rule_ranks_are_the_mapped_order() -> None:
+    """A rule's rank is its place in the order; rules outside it, or missing, come last."""
+    from tillvaxt.rules.findings import _rule_ranks
+
+    rules = pd.Series(["b", "zz", "a", None, "b"], index=[9, 8, 7, 6, 5], dtype=object)
+    got = _rule_ranks(rules, ["a", "b"])
+    want = rules.map({"a": 0, "b": 1}).fillna(2)
+    pd.testing.assert_series_equal(got, want.astype("float64"))
+    assert _rule_ranks(pd.Series([], dtype=object), ["a"]).tolist() == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.dates().map(lambda d: d.isoformat()),
+            st.from_regex(r"[0-9]{4}-[01][0-9]-[0-3][0-9]", fullmatch=True),
+            st.sampled_from(
+                ["0000-01-01", "2017-02-29", "2016-02-29", "", "2017-1-1", " 2017-03-01"]
+            ),
+        ),
+        max_size=8,
+    )
+)
+def test_dates_by_arrow_are_pandas_dates(texts: list[str]) -> None:
+    """Arrow's cast gives pandas' days; a text that is no real day (or before year 1)
+    sends the column to pandas, which reads it as missing."""
+    column = pd.Series(texts, dtype="string", name="Bokföringsdatum")
+    got, errors = fields.iso_date(column, "Bokföringsdatum")
+    clean = column.str.strip()
+    shaped = clean.where(clean.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False))
+    want = pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+    pd.testing.assert_series_equal(got, want)
+    assert ((errors != "") == (want.isna())).tolist() == [True] * len(texts)

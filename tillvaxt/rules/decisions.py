@@ -87,7 +87,9 @@ def _overpaid_by_codes(payouts: pd.DataFrame, decisions: pd.DataFrame, dec: pd.D
     over = pd.Index(ids[over_codes], name="decision_id").sort_values()
     if len(over) == 0:
         return totals, granted, over, None
-    rows = np.flatnonzero(mine)[np.isin(codes, over_codes)]
+    is_over = np.zeros(len(dec), dtype=bool)
+    is_over[over_codes] = True  # a table by position: `np.isin` sorted both sides
+    rows = np.flatnonzero(mine)[is_over[codes]]
     keys = pa.table(
         {
             "code": code[rows],

@@ -107,8 +107,10 @@ def findings_of(rule: Rule, rows: pd.DataFrame, message: pd.Series) -> pd.DataFr
     frame = pd.DataFrame(
         {
             "year": column("year"),
-            "rule": rule.name,
-            "severity": rule.severity,
+            # Object columns from the start: a text broadcast to every row and then
+            # converted to objects was two passes over the findings per rule.
+            "rule": _objects(rule.name, rows.index),
+            "severity": _objects(rule.severity, rows.index),
             "voucher_id": column("voucher_id"),
             "decision_id": column("decision_id"),
             "source_file": rows["source_file"],
@@ -118,13 +120,18 @@ def findings_of(rule: Rule, rows: pd.DataFrame, message: pd.Series) -> pd.DataFr
         },
         index=rows.index,
     ).reset_index(drop=True)
-    for col in ("rule", "severity", "source_file", "message"):
+    for col in ("source_file", "message"):
         frame[col] = frame[col].astype(object)
     for col in ("year", "source_line", "difference_ore"):
         frame[col] = frame[col].astype("Int64")
     for col in ("voucher_id", "decision_id"):
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
+
+
+def _objects(text: str, index: pd.Index) -> pd.Series:
+    """One text on every row, as an object column (pandas infers `str` from a bare array)."""
+    return pd.Series(np.full(len(index), text, dtype=object), index=index, dtype=object)
 
 
 def concat_findings(frames: Iterable[pd.DataFrame], order: Sequence[str] = ()) -> pd.DataFrame:
@@ -134,8 +141,7 @@ def concat_findings(frames: Iterable[pd.DataFrame], order: Sequence[str] = ()) -
     if not parts:
         return empty_findings()
     out = pd.concat(parts, ignore_index=True)
-    rank = {r: i for i, r in enumerate(order)}
-    rule_rank = out["rule"].map(rank).fillna(len(rank))
+    rule_rank = _rule_ranks(out["rule"], order)
     positions = _sorted_positions(out, rule_rank)
     if positions is not None:
         return out.take(positions).reset_index(drop=True)
@@ -146,6 +152,17 @@ def concat_findings(frames: Iterable[pd.DataFrame], order: Sequence[str] = ()) -
         kind="stable",
     )
     return out.drop(columns="_o").reset_index(drop=True)
+
+
+def _rule_ranks(rules: pd.Series, order: Sequence[str]) -> pd.Series:
+    """Each finding's rule's place in `order` (`len(order)` for a rule not in it), as floats.
+
+    Each distinct rule looked up once: mapping the half a million rule names of a run
+    through a dict cost 0.12 s, factorizing them 0.03 s."""
+    rank = {r: i for i, r in enumerate(order)}
+    codes, rules_seen = pd.factorize(rules, use_na_sentinel=True)
+    ranks = np.array([rank.get(r, len(rank)) for r in rules_seen] + [len(rank)], dtype=np.float64)
+    return pd.Series(ranks[codes], index=rules.index)  # code -1 (missing) takes the last
 
 
 def _sorted_positions(out: pd.DataFrame, rule_rank: pd.Series) -> np.ndarray | None:

@@ -12,8 +12,10 @@ from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from pandas.errors import MergeError
 
+from tillvaxt.arrowcols import text_array
 from tillvaxt.validate.decisions import authoritative
 
 DECISION_FIELDS = [
@@ -71,10 +73,26 @@ def decision_positions(payouts: pd.DataFrame, decisions: pd.DataFrame) -> np.nda
     (the authoritative snapshot's case numbers must be unique)."""
 
     def make() -> np.ndarray:
-        ids = pd.Index(current_decisions(decisions)["decision_id"])
-        return ids.get_indexer(payouts["decision_id"])
+        ids = current_decisions(decisions)["decision_id"]
+        fast = _positions_by_arrow(ids, payouts["decision_id"])
+        return pd.Index(ids).get_indexer(payouts["decision_id"]) if fast is None else fast
 
     return _shared("positions", payouts, decisions, make)  # type: ignore[return-value]
+
+
+def _positions_by_arrow(ids: pd.Series, wanted: pd.Series) -> np.ndarray | None:
+    """`pd.Index(ids).get_indexer(wanted)` by Arrow's hash lookup (a million payouts:
+    0.25 -> 0.04 s), for two text columns whose `ids` are unique and present; None for
+    anything else (pandas then decides, and raises on repeated ids). Arrow compares the
+    UTF-8 bytes, which is Python's string equality; a missing payout id finds nothing."""
+    if not (_is_text(ids) and _is_text(wanted)) or ids.isna().any() or not ids.is_unique:
+        return None
+    found = pc.index_in(text_array(wanted), value_set=text_array(ids))
+    return found.fill_null(-1).to_numpy().astype(np.intp, copy=False)
+
+
+def _is_text(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.StringDtype)
 
 
 def with_decision(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:

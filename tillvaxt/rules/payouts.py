@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from tillvaxt.rules.findings import (
@@ -153,17 +154,18 @@ def _mismatch(
 def payout_outside_period(payouts: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Money paid out before the decision date, or outside Projektstart–Projektslut."""
     joined = with_decision(payouts, decisions)
-    out = _rows(
+    # The dates compared on the whole joined frame (a missing one compares False), so only
+    # the findings' rows are taken, not every matched payout first.
+    booked = joined["booking_date"]
+    before_decision = booked < joined["decision_date_dec"]
+    outside = (booked < joined["project_start_dec"]) | (booked > joined["project_end_dec"])
+    hit = _rows(
         joined,
-        joined["matched"] & (joined["amount_ore"] > 0),
+        joined["matched"] & (joined["amount_ore"] > 0) & (before_decision | outside),
         "decision_date_dec",
         "project_start_dec",
         "project_end_dec",
     )
-    booked = out["booking_date"]
-    before_decision = booked < out["decision_date_dec"]
-    outside = (booked < out["project_start_dec"]) | (booked > out["project_end_dec"])
-    hit = out[before_decision | outside]
     did = texts(hit["decision_id"])
     why = sentence("before decision ", did, " was taken on ", day_texts(hit["decision_date_dec"]))
     why = why.where(
@@ -184,10 +186,13 @@ def possible_duplicate_payment(payouts: pd.DataFrame) -> pd.DataFrame:
     The first voucher (by voucher id) is taken as the original; each later one gets a
     finding naming it, with both places, so the controller can compare the two rows.
     """
-    use = payouts["decision_id"].notna() & (payouts["amount_ore"] != 0)
-    keyed = payouts[[c for c in PAYOUT_COLUMNS if c in payouts.columns]][use.to_numpy(dtype=bool)]
+    use = (payouts["decision_id"].notna() & (payouts["amount_ore"] != 0)).to_numpy(dtype=bool)
     keys = ["decision_id", "booking_date", "amount_ore"]
-    dup = keyed[keyed.duplicated(subset=keys, keep=False)].sort_values([*keys, "voucher_id"])
+    # The repeats found on the three keys alone; the other columns are taken for those
+    # few rows only, not for every payout on a decision.
+    repeats = np.flatnonzero(use)[payouts[keys][use].duplicated(keep=False).to_numpy()]
+    keyed = payouts[[c for c in PAYOUT_COLUMNS if c in payouts.columns]].iloc[repeats]
+    dup = keyed.sort_values([*keys, "voucher_id"])
     records = []
     for _, grp in dup.groupby(keys, sort=False):
         first = grp.iloc[0]

@@ -75,7 +75,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     prio_text = fields.optional_text(raw["Prioritering"])
     prio_code = _priority_codes(prio_text, region)
     order_bad = start.notna() & end.notna() & (end < start)
-    e10 = pd.Series("", index=raw.index, dtype="string").mask(
+    e10 = fields.no_reasons(raw.index).mask(
         order_bad,
         "column 'Projektslut': expected a date on or after Projektstart, found '"
         + raw["Projektslut"].astype("string").str.strip()
@@ -110,7 +110,7 @@ def validate_decisions(raw: pd.DataFrame, region: Region) -> Validated:
     )
     errors = fields.join_errors(
         errors,
-        pd.Series("", index=raw.index, dtype="string").mask(
+        fields.no_reasons(raw.index).mask(
             dup,
             "column 'Diarienummer': expected a case number unique in the snapshot, found '"
             + did.fillna("")

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from schemas.payouts import Payouts
 from schemas.raw import raw_names, required_headers
+from tillvaxt.arrowcols import text_array
 from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, SourceFiles
 from tillvaxt.validate import fields
@@ -169,7 +170,7 @@ def merge_exports(payouts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Only a voucher that occurs more than once can repeat or clash (the voucher id is
     # part of the content), so the file-and-line order and the comparisons of whole
     # rows are needed for those rows only: a few per cent of a million.
-    repeated = payouts.duplicated(subset=["voucher_id"], keep=False).to_numpy()
+    repeated = repeated_values(payouts["voucher_id"])
     ordered = payouts[repeated].sort_values(["source_file", "source_line"], kind="stable")
     distinct = ordered[~ordered.duplicated(subset=CONTENT, keep="first")]
     later = distinct.duplicated(subset=["voucher_id"], keep="first")
@@ -209,6 +210,17 @@ def merge_exports(payouts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     firsts = payouts.index.get_indexer(distinct.index[~later.to_numpy()])
     kept = np.concatenate([np.flatnonzero(~repeated), firsts])
     return payouts.take(_by_year_and_voucher(payouts, kept)).reset_index(drop=True), conflicts
+
+
+def repeated_values(column: pd.Series) -> np.ndarray:
+    """`column.duplicated(keep=False)` as a NumPy mask: by Arrow's dictionary encoding and
+    a count per code for a text column (a million voucher ids: 0.33 -> 0.12 s), missing
+    values counting as one value as in pandas; by pandas for any other column."""
+    if not isinstance(column.dtype, pd.StringDtype):
+        return column.duplicated(keep=False).to_numpy()
+    codes = pc.dictionary_encode(text_array(column), null_encoding="encode").indices
+    codes = codes.to_numpy(zero_copy_only=False)
+    return np.bincount(codes)[codes] > 1
 
 
 def _by_year_and_voucher(payouts: pd.DataFrame, rows: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from pandera.errors import SchemaErrors
 
 from tillvaxt.money import format_swedish
 from tillvaxt.orgnr import scrub
-from tillvaxt.validate.fields import join_errors
+from tillvaxt.validate.fields import join_errors, no_reasons
 
 QUARANTINE_COLUMNS = [
     "source",
@@ -116,7 +116,7 @@ def schema_failures(
     öre). Frame-level failures (a missing column, a wrong dtype) are bugs in our
     parsing, not in the user's file, so they are raised.
     """
-    reasons = pd.Series("", index=frame.index, dtype="string")
+    reasons = no_reasons(frame.index)
     try:
         model.validate(frame, lazy=True)
     except SchemaErrors as exc:
@@ -203,7 +203,9 @@ def model_verdict(
     """The second gate: the model's failures on `checked` (the rows the field parsers let
     through) added to `errors` in place; returns which rows are to be quarantined."""
     more = schema_failures(checked, model, raw_names, raw)
-    errors[more.index] = join_errors(errors[more.index], more)
+    more = more[more != ""]  # only the failing rows are touched: a handful in a million
+    if len(more):
+        errors[more.index] = join_errors(errors[more.index], more)
     return errors != ""
 
 
