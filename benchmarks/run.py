@@ -93,13 +93,22 @@ def _status_kb(pid: str, field: str) -> int:
     return 0
 
 
+def _cmdline(pid: str) -> bytes:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    return b""
+
+
 def _children(pid: str) -> list[str]:
-    """The live child processes of `pid` (every thread's), e.g. the report worker."""
+    """The live child processes of `pid` (every thread's), e.g. the report worker, once
+    they run their own program: between fork and exec a child still shows the parent's
+    pages (and command line), which are not memory of its own."""
     kids: list[str] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):
             kids += (task / "children").read_text().split()
-    return kids
+    mine = _cmdline(pid)
+    return [kid for kid in kids if _cmdline(kid) not in (mine, b"")]
 
 
 def rss_mb() -> tuple[float, float]:
