@@ -56,3 +56,17 @@ def cents(column: pd.Series) -> tuple[pa.Array, np.ndarray] | None:
         return pa.array(present, type=CENTS), missing
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return None
+
+
+# Two decimals at the widest precision: any int64 öre fits.
+WIDE_CENTS = pa.decimal128(38, 2)
+
+
+def ore_cents(ore: np.ndarray) -> pa.Array:
+    """int64 öre as exact kronor, a `WIDE_CENTS` array, in one pass: a two-decimal
+    decimal's unscaled value is the öre (little-endian 128 bits: the öre, then its sign
+    extension), so no value is looked at one by one."""
+    ints = np.ascontiguousarray(ore, dtype=np.int64)
+    words = np.empty((len(ints), 2), dtype=np.int64)
+    words[:, 0], words[:, 1] = ints, ints >> 63
+    return pa.Array.from_buffers(WIDE_CENTS, len(ints), [None, pa.py_buffer(words)])

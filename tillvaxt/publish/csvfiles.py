@@ -90,8 +90,9 @@ def _quoted(texts: pa.Array) -> pa.Array:
     return pc.if_else(needs, wrapped, texts)
 
 
-def _object_texts(series: pd.Series) -> pa.Array | None:
-    """An object column's cells as `csv_frame` and pandas render them, None if unsure.
+def _object_texts(series: pd.Series) -> tuple[pa.Array, bool] | None:
+    """An object column's cells as `csv_frame` and pandas render them, None if unsure,
+    and whether they are texts (which may need quotes; see `_column_texts`).
 
     Dispatched on the first value's type and then checked for all: Arrow's own type
     inference asks every Decimal for its digits, slower than formatting it."""
@@ -99,8 +100,16 @@ def _object_texts(series: pd.Series) -> pa.Array | None:
     missing = series.isna().to_numpy()
     present = values[~missing]
     if not len(present):
-        return pa.nulls(len(values), pa.string())
+        return pa.nulls(len(values), pa.string()), False
     kind = type(present[0])
+    texts = _rendered(series, kind, values, missing, present)
+    return None if texts is None else (texts, kind is str)
+
+
+def _rendered(
+    series: pd.Series, kind: type, values: np.ndarray, missing: np.ndarray, present: np.ndarray
+) -> pa.Array | None:
+    """`_object_texts` of a column whose first present value is a `kind`."""
     # Arrow refuses a non-text in a string column itself; other kinds are checked here.
     if kind is not str and not set(map(type, present)) <= {kind}:
         return None
@@ -119,8 +128,20 @@ def _object_texts(series: pd.Series) -> pa.Array | None:
     return arr.cast(pa.string())  # str(int), date.isoformat()
 
 
-def _column_texts(series: pd.Series) -> pa.Array | None:
-    """One column's cells as text before quoting (missing as null), None if unsure."""
+def _column_texts(series: pd.Series) -> tuple[pa.Array, bool] | None:
+    """One column's cells as text before quoting (missing as null), None if unsure, and
+    whether they may need quotes: only texts can; what is rendered here from numbers,
+    flags, Decimals and dates (digits, `-`, `.`, `e`, letters) holds no separator,
+    quote or line break, so it is not searched for them."""
+    if pd.api.types.is_object_dtype(series.dtype):
+        return _object_texts(series)
+    texts = _typed_texts(series)
+    quotable = pd.api.types.is_string_dtype(series.dtype)
+    return None if texts is None else (texts, quotable)
+
+
+def _typed_texts(series: pd.Series) -> pa.Array | None:
+    """`_column_texts` of a column whose dtype is not object."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return pc.if_else(pa.array(series, from_pandas=True), "true", "false")
@@ -134,8 +155,6 @@ def _column_texts(series: pd.Series) -> pa.Array | None:
         return pa.array(lines, type=pa.string(), mask=series.isna().to_numpy())
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         return pa.array(series, from_pandas=True)
-    if pd.api.types.is_object_dtype(dtype):
-        return _object_texts(series)
     if pd.api.types.is_datetime64_dtype(dtype):  # naive: `csv_frame`'s strftime
         return pc.strftime(pa.array(series, from_pandas=True), format="%Y-%m-%d")
     return None
@@ -154,10 +173,12 @@ def _arrow_csv(frame: pd.DataFrame, header: bool) -> bytes | None:
         return head
     cells = []
     for col in frame.columns:
-        texts = _column_texts(frame[col])
-        if texts is None:
+        rendered = _column_texts(frame[col])
+        if rendered is None:
             return None
-        cells.append(_quoted(single(texts)))
+        texts, quotable = rendered
+        texts = single(texts)
+        cells.append(_quoted(texts) if quotable else pc.fill_null(texts.cast(pa.string()), ""))
     lines = pc.binary_join_element_wise(*cells, ",")
     lines = pc.binary_join_element_wise(lines, "", "\n")  # each line with its line end
     return head + _joined(lines)
