@@ -33,8 +33,14 @@ def uniform_array(column: pd.Series, kind: type, type_: pa.DataType) -> pa.Array
     array of `type_`; None when it holds anything else, or Arrow refuses a value."""
     if not pd.api.types.is_object_dtype(column.dtype):
         return None
-    values = column.to_numpy(dtype=object)
-    missing = column.isna().to_numpy()
+    return uniform_values(column.to_numpy(dtype=object), column.isna().to_numpy(), kind, type_)
+
+
+def uniform_values(
+    values: np.ndarray, missing: np.ndarray, kind: type, type_: pa.DataType
+) -> pa.Array | None:
+    """`uniform_array` of an object column's values and missing mask, for a caller
+    that has them already."""
     if not set(map(type, values[~missing])) <= {kind}:
         return None
     try:

@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tillvaxt.arrowcols import single, uniform_array
+from tillvaxt.arrowcols import single, uniform_values
 from tillvaxt.publish.files import staged_file
 
 CSV_ROWS = 100_000
@@ -102,25 +102,24 @@ def _object_texts(series: pd.Series) -> tuple[pa.Array, bool] | None:
     if not len(present):
         return pa.nulls(len(values), pa.string()), False
     kind = type(present[0])
-    texts = _rendered(series, kind, values, missing, present)
+    texts = _rendered(kind, values, missing, present)
     return None if texts is None else (texts, kind is str)
 
 
 def _rendered(
-    series: pd.Series, kind: type, values: np.ndarray, missing: np.ndarray, present: np.ndarray
+    kind: type, values: np.ndarray, missing: np.ndarray, present: np.ndarray
 ) -> pa.Array | None:
     """`_object_texts` of a column whose first present value is a `kind`."""
-    # Arrow refuses a non-text in a string column itself; other kinds are checked here.
-    if kind is not str and not set(map(type, present)) <= {kind}:
-        return None
     if kind is Decimal:
+        if not set(map(type, present)) <= {kind}:
+            return None
         texts = np.full(len(values), None, dtype=object)
         texts[~missing] = list(map(format, present, repeat("f")))
         return pa.array(texts, type=pa.string(), from_pandas=True)
     arrow_type = {str: pa.string(), dt.date: pa.date32(), int: pa.int64(), bool: pa.bool_()}
     if kind not in arrow_type:
         return None
-    arr = uniform_array(series, kind, arrow_type[kind])
+    arr = uniform_values(values, missing, kind, arrow_type[kind])
     if arr is None:
         return None
     if kind is bool:
