@@ -134,3 +134,15 @@ def test_an_object_text_column_is_typed_as_a_read_back_list_of_texts(values) -> 
     got = pd.DataFrame({"t": warehouse._as_stored(Kind.TEXT, series)})
     want = pd.DataFrame({"t": [None if pd.isna(v) else v for v in values]})
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), amounts.filter(lambda v: isinstance(v, Decimal))), max_size=20)
+)
+def test_decimal_cells_are_formatted_as_csv_frame_formats_them(values) -> None:
+    series = pd.Series(values, dtype=object)
+    rendered = csvfiles._column_texts(series)
+    if rendered is not None:  # all missing, or Decimals
+        want = [None if v is None else format(v, "f") for v in values]
+        assert rendered[0].to_pylist() == want
