@@ -33,8 +33,14 @@ def uniform_array(column: pd.Series, kind: type, type_: pa.DataType) -> pa.Array
     array of `type_`; None when it holds anything else, or Arrow refuses a value."""
     if not pd.api.types.is_object_dtype(column.dtype):
         return None
-    values = column.to_numpy(dtype=object)
-    missing = column.isna().to_numpy()
+    return uniform_values(column.to_numpy(dtype=object), column.isna().to_numpy(), kind, type_)
+
+
+def uniform_values(
+    values: np.ndarray, missing: np.ndarray, kind: type, type_: pa.DataType
+) -> pa.Array | None:
+    """`uniform_array` of an object column's values and missing mask, for a caller
+    that has them already."""
     if not set(map(type, values[~missing])) <= {kind}:
         return None
     try:
@@ -56,3 +62,17 @@ def cents(column: pd.Series) -> tuple[pa.Array, np.ndarray] | None:
         return pa.array(present, type=CENTS), missing
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return None
+
+
+# Two decimals at the widest precision: any int64 öre fits.
+WIDE_CENTS = pa.decimal128(38, 2)
+
+
+def ore_cents(ore: np.ndarray) -> pa.Array:
+    """int64 öre as exact kronor, a `WIDE_CENTS` array, in one pass: a two-decimal
+    decimal's unscaled value is the öre (little-endian 128 bits: the öre, then its sign
+    extension), so no value is looked at one by one."""
+    ints = np.ascontiguousarray(ore, dtype=np.int64)
+    words = np.empty((len(ints), 2), dtype=np.int64)
+    words[:, 0], words[:, 1] = ints, ints >> 63
+    return pa.Array.from_buffers(WIDE_CENTS, len(ints), [None, pa.py_buffer(words)])

@@ -26,10 +26,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tillvaxt.arrowcols import single, uniform_array
+from tillvaxt.arrowcols import single, uniform_values
 from tillvaxt.publish.files import staged_file
 
 CSV_ROWS = 100_000
+_CENT = Decimal("0.01")
 # Rows rendered by Arrow kernels at a time within a slice (`_write_slice`).
 ARROW_ROWS = 20_000
 
@@ -90,8 +91,9 @@ def _quoted(texts: pa.Array) -> pa.Array:
     return pc.if_else(needs, wrapped, texts)
 
 
-def _object_texts(series: pd.Series) -> pa.Array | None:
-    """An object column's cells as `csv_frame` and pandas render them, None if unsure.
+def _object_texts(series: pd.Series) -> tuple[pa.Array, bool] | None:
+    """An object column's cells as `csv_frame` and pandas render them, None if unsure,
+    and whether they are texts (which may need quotes; see `_column_texts`).
 
     Dispatched on the first value's type and then checked for all: Arrow's own type
     inference asks every Decimal for its digits, slower than formatting it."""
@@ -99,19 +101,29 @@ def _object_texts(series: pd.Series) -> pa.Array | None:
     missing = series.isna().to_numpy()
     present = values[~missing]
     if not len(present):
-        return pa.nulls(len(values), pa.string())
+        return pa.nulls(len(values), pa.string()), False
     kind = type(present[0])
-    # Arrow refuses a non-text in a string column itself; other kinds are checked here.
-    if kind is not str and not set(map(type, present)) <= {kind}:
-        return None
+    texts = _rendered(kind, values, missing, present)
+    return None if texts is None else (texts, kind is str)
+
+
+def _rendered(
+    kind: type, values: np.ndarray, missing: np.ndarray, present: np.ndarray
+) -> pa.Array | None:
+    """`_object_texts` of a column whose first present value is a `kind`."""
     if kind is Decimal:
+        if not set(map(type, present)) <= {kind}:
+            return None
         texts = np.full(len(values), None, dtype=object)
-        texts[~missing] = list(map(format, present, repeat("f")))
+        # `str` of a two-decimal Decimal is its `format(v, "f")` (no exponent notation
+        # below an exponent of -6 or above 0), and quicker; others are formatted.
+        two = all(map(_CENT.same_quantum, present))
+        texts[~missing] = list(map(str, present) if two else map(format, present, repeat("f")))
         return pa.array(texts, type=pa.string(), from_pandas=True)
     arrow_type = {str: pa.string(), dt.date: pa.date32(), int: pa.int64(), bool: pa.bool_()}
     if kind not in arrow_type:
         return None
-    arr = uniform_array(series, kind, arrow_type[kind])
+    arr = uniform_values(values, missing, kind, arrow_type[kind])
     if arr is None:
         return None
     if kind is bool:
@@ -119,8 +131,20 @@ def _object_texts(series: pd.Series) -> pa.Array | None:
     return arr.cast(pa.string())  # str(int), date.isoformat()
 
 
-def _column_texts(series: pd.Series) -> pa.Array | None:
-    """One column's cells as text before quoting (missing as null), None if unsure."""
+def _column_texts(series: pd.Series) -> tuple[pa.Array, bool] | None:
+    """One column's cells as text before quoting (missing as null), None if unsure, and
+    whether they may need quotes: only texts can; what is rendered here from numbers,
+    flags, Decimals and dates (digits, `-`, `.`, `e`, letters) holds no separator,
+    quote or line break, so it is not searched for them."""
+    if pd.api.types.is_object_dtype(series.dtype):
+        return _object_texts(series)
+    texts = _typed_texts(series)
+    quotable = pd.api.types.is_string_dtype(series.dtype)
+    return None if texts is None else (texts, quotable)
+
+
+def _typed_texts(series: pd.Series) -> pa.Array | None:
+    """`_column_texts` of a column whose dtype is not object."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return pc.if_else(pa.array(series, from_pandas=True), "true", "false")
@@ -134,8 +158,6 @@ def _column_texts(series: pd.Series) -> pa.Array | None:
         return pa.array(lines, type=pa.string(), mask=series.isna().to_numpy())
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         return pa.array(series, from_pandas=True)
-    if pd.api.types.is_object_dtype(dtype):
-        return _object_texts(series)
     if pd.api.types.is_datetime64_dtype(dtype):  # naive: `csv_frame`'s strftime
         return pc.strftime(pa.array(series, from_pandas=True), format="%Y-%m-%d")
     return None
@@ -154,10 +176,12 @@ def _arrow_csv(frame: pd.DataFrame, header: bool) -> bytes | None:
         return head
     cells = []
     for col in frame.columns:
-        texts = _column_texts(frame[col])
-        if texts is None:
+        rendered = _column_texts(frame[col])
+        if rendered is None:
             return None
-        cells.append(_quoted(single(texts)))
+        texts, quotable = rendered
+        texts = single(texts)
+        cells.append(_quoted(texts) if quotable else pc.fill_null(texts.cast(pa.string()), ""))
     lines = pc.binary_join_element_wise(*cells, ",")
     lines = pc.binary_join_element_wise(lines, "", "\n")  # each line with its line end
     return head + _joined(lines)

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tillvaxt.arrowcols import cents, uniform_array
+from tillvaxt.arrowcols import cents, ore_cents, uniform_array
 from tillvaxt.money import decimal_to_ore, ore_to_decimal
 from tillvaxt.orgnr import display, scrub
 from tillvaxt.publish.schema import ORE_SUFFIX, SEK_SUFFIX, declared, ore_column, table_descriptions
@@ -59,10 +59,17 @@ def _scrubbed(texts: pd.Series) -> pd.Series:
             shaped = texts[is_text].astype("string").str.contains(NUMBER_SHAPED, regex=True)
             suspect[is_text] = shaped.astype(bool)
     out = texts.copy(deep=False)
-    if suspect.any():
-        # Once per distinct text: a column of recipients' numbers repeats each many times.
-        shaped = texts[suspect]
-        out[suspect] = shaped.map({t: scrub(t) for t in shaped.unique().tolist()})
+    if not suspect.any():
+        return out
+    # Once per distinct text: a column of recipients' numbers repeats each many times.
+    # Most suspects are organisations' numbers, which `scrub` keeps: only the rows it
+    # changes are written (writing back all 400 000 of a column cost more than the search).
+    shaped = texts[suspect]
+    masked = {t: m for t in shaped.unique().tolist() if (m := scrub(t)) != t}
+    if masked:
+        rows = np.flatnonzero(suspect.to_numpy(dtype=bool))
+        hit = shaped.isin(list(masked)).to_numpy(dtype=bool)
+        out.iloc[rows[hit]] = shaped[hit].map(masked).to_numpy(dtype=object)
     return out
 
 
@@ -113,17 +120,11 @@ def _kronor(ore: pd.Series) -> pd.Series:
     if not pd.api.types.is_signed_integer_dtype(ore.dtype):
         return ore.map(lambda v: None if pd.isna(v) else ore_to_decimal(int(v))).astype(object)
     missing = ore.isna().to_numpy()
-    ints = ore.to_numpy(dtype="int64", na_value=0)
-    # decimal128's little-endian 128-bit unscaled value: the öre, then its sign extension
-    words = np.empty((len(ints), 2), dtype=np.int64)
-    words[:, 0], words[:, 1] = ints, ints >> 63
-    cents = pa.Array.from_buffers(_CENTS, len(ints), [None, pa.py_buffer(words)])
-    values = cents.to_numpy(zero_copy_only=False)
+    values = ore_cents(ore.to_numpy(dtype="int64", na_value=0)).to_numpy(zero_copy_only=False)
     values[missing] = None
     return pd.Series(values, index=ore.index, dtype=object, name=ore.name)
 
 
-_CENTS = pa.decimal128(38, 2)
 _HUNDRED = pa.scalar(Decimal(100), pa.decimal128(3, 0))
 
 

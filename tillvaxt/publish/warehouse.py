@@ -27,7 +27,7 @@ are written on every replace (PostgreSQL keeps them; SQLite has nowhere to put t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -38,9 +38,9 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from pandas.api.extensions import ExtensionArray
 
-from tillvaxt.arrowcols import CENTS, cents, uniform_array
+from tillvaxt.arrowcols import CENTS, cents, ore_cents, uniform_array
 from tillvaxt.publish import schema
-from tillvaxt.publish.schema import Kind
+from tillvaxt.publish.schema import Kind, ore_column
 from tillvaxt.publish.sqltypes import Money
 from tillvaxt.publish.tables import SEK_SUFFIX, with_ore_columns
 
@@ -175,8 +175,13 @@ def _records(columns: dict[str, list]) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
+def _insert(
+    conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, derived: Collection[str] = ()
+) -> None:
     """INSERT the rows of `frame` into `table`.
+
+    `derived` names the money columns whose öre companion in `frame` was derived from
+    them by `with_ore_columns` (so each amount is exactly its öre / 100).
 
     On SQLite each column is turned into what the driver takes, as its type's bind
     processor would make it value by value (Money to decimal text, Date to ISO text),
@@ -197,7 +202,8 @@ def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
     bound = []
     for name in order:
         try:
-            bound.append(_sqlite_column(table.c[name], dialect, frame[name]))
+            ore = frame[ore_column(name)] if name in derived else None
+            bound.append(_sqlite_column(table.c[name], dialect, frame[name], ore))
         except Exception as exc:  # as SQLAlchemy reports a value its type cannot bind
             raise sa.exc.StatementError(
                 f"({type(exc).__name__}) {exc} (column {name})", str(compiled), None, exc
@@ -205,10 +211,13 @@ def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
     conn.exec_driver_sql(str(compiled), list(zip(*bound, strict=True)))
 
 
-def _sqlite_column(column: sa.Column, dialect: sa.Dialect, series: pd.Series) -> list:
+def _sqlite_column(
+    column: sa.Column, dialect: sa.Dialect, series: pd.Series, ore: pd.Series | None = None
+) -> list:
     """One column's values as SQLite's driver takes them: what the column type's bind
-    processor makes of each, by Arrow where it can vouch for the same values."""
-    fast = _bound_by_arrow(column.type, series)
+    processor makes of each, by Arrow where it can vouch for the same values (a money
+    column from its öre companion `ore`, when given)."""
+    fast = _bound_by_arrow(column.type, series, ore)
     if fast is not None:
         return fast
     values = _values(column.name, series)
@@ -216,24 +225,42 @@ def _sqlite_column(column: sa.Column, dialect: sa.Dialect, series: pd.Series) ->
     return values if process is None else [process(v) for v in values]
 
 
-def _bound_by_arrow(type_: sa.types.TypeEngine, series: pd.Series) -> list | None:
+def _bound_by_arrow(
+    type_: sa.types.TypeEngine, series: pd.Series, ore: pd.Series | None = None
+) -> list | None:
     """The SQLite-bound values of a money, date, text or whole-number column by Arrow
     (money as `str(Decimal.quantize(0.01))`, a date as `YYYY-MM-DD`, as the types' bind
     processors make them); None for another column or a value it cannot vouch for."""
     dtype = series.dtype
     if isinstance(type_, Money):
-        return _money_texts(series)
+        texts = None if ore is None else _money_texts_from_ore(series, ore)
+        return texts if texts is not None else _money_texts(series)
     if isinstance(type_, sa.Date) and not isinstance(type_, sa.DateTime):
         dates = uniform_array(series, dt.date, pa.date32())
         return None if dates is None else dates.cast(pa.string()).to_pylist()
     if isinstance(type_, sa.Integer) and pd.api.types.is_integer_dtype(dtype):
         return pa.array(series, from_pandas=True).to_pylist()
     if isinstance(type_, sa.String):
-        if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-            return pa.array(series, from_pandas=True).to_pylist()
-        texts = uniform_array(series, str, pa.string())
-        return None if texts is None else texts.to_pylist()
+        return _texts(series)
     return None
+
+
+def _texts(series: pd.Series) -> list | None:
+    """A text column's values as they are (the driver binds `str` unchanged), missing
+    as None; None unless every value is exactly a `str`.
+
+    The column's own objects are handed on: converting them to Arrow and back made a
+    new Python string per cell, only to bind the same text."""
+    if isinstance(series.dtype, pd.StringDtype):  # texts by its type, missing as NA
+        return series.to_numpy(dtype=object, na_value=None).tolist()
+    values = series.to_numpy(dtype=object)
+    missing = series.isna().to_numpy()
+    if not set(map(type, values[~missing])) <= {str}:
+        return None
+    out = values.tolist()
+    for i in missing.nonzero()[0].tolist():
+        out[i] = None
+    return out
 
 
 def _money_texts(series: pd.Series) -> list | None:
@@ -251,6 +278,28 @@ def _money_texts(series: pd.Series) -> list | None:
         return None
     texts = np.full(len(series), None, dtype=object)
     texts[~missing] = arr.cast(pa.string()).to_numpy(zero_copy_only=False)
+    return texts.tolist()
+
+
+def _money_texts_from_ore(kronor: pd.Series, ore: pd.Series) -> list | None:
+    """`_money_texts` of `kronor` from its öre companion (`kronor` = `ore` / 100 exactly,
+    as `with_ore_columns` derived it): the öre are whole numbers, so their text needs no
+    look at a Decimal's digits. None unless every öre is an `int` within int64 and every
+    zero amount is a plain `0` (a negative zero's text keeps its sign)."""
+    values = ore.to_numpy(dtype=object)
+    missing = ore.isna().to_numpy()
+    present = values[~missing]
+    if not set(map(type, present)) <= {int}:
+        return None
+    try:
+        ints = np.array(present, dtype=np.int64)
+    except OverflowError:
+        return None
+    zeros = kronor.to_numpy(dtype=object)[~missing][ints == 0]
+    if not all(type(v) is int or (type(v) is Decimal and not v.is_signed()) for v in zeros):
+        return None
+    texts = np.full(len(ore), None, dtype=object)
+    texts[~missing] = ore_cents(ints).cast(pa.string()).to_numpy(zero_copy_only=False)
     return texts.tolist()
 
 
@@ -473,8 +522,10 @@ def write_table(
     _write_comments(conn, table)
     # In slices: a row's parameter dict costs far more than its values, so a million
     # rows at once held about a gigabyte of dicts.
+    decl = schema.declared(like or name)
+    derived = decl.money_columns if decl is not None else []
     for start in range(0, len(frame), INSERT_ROWS):
-        _insert(conn, table, frame.iloc[start : start + INSERT_ROWS])
+        _insert(conn, table, frame.iloc[start : start + INSERT_ROWS], derived)
     return len(frame)
 
 
@@ -574,6 +625,10 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
         return series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     if kind is Kind.TEXT and dtype == _TEXT_DTYPE:
         return series.array
+    if kind is Kind.TEXT and pd.api.types.is_object_dtype(dtype):
+        texts = _text_array(series, missing)
+        if texts is not None:
+            return texts
     if kind is Kind.TEXT and isinstance(dtype, pd.StringDtype):
         # Another string dtype (`string`, missing as NA): converted as a whole, the same
         # column the text list below would make, without a million str objects on the way.
@@ -620,6 +675,24 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
             return None
         return [None if v is None else int(v) for v in plain]
     return [None if v is None else float(v) for v in plain]  # RATIO
+
+
+# How `_TEXT_DTYPE` holds its texts (an Arrow type), None if not in Arrow.
+_TEXT_STORAGE = (
+    pa.array(pd.array(["a"], dtype=_TEXT_DTYPE)).type if _TEXT_DTYPE.storage == "pyarrow" else None
+)
+
+
+def _text_array(series: pd.Series, missing: np.ndarray) -> ExtensionArray | None:
+    """An object column of texts as `_read` makes it (`_TEXT_DTYPE`), by one Arrow
+    conversion of the column's objects; None unless every value is exactly a `str`.
+
+    pandas' own conversion of a list of texts took three times as long."""
+    values = series.to_numpy(dtype=object)
+    if _TEXT_STORAGE is None or not set(map(type, values[~missing])) <= {str}:
+        return None
+    arrow = pa.array(values, type=_TEXT_STORAGE, mask=missing)
+    return pd.arrays.ArrowStringArray(arrow, dtype=_TEXT_DTYPE)
 
 
 def _is_companion(column: str, names: set[str]) -> bool:
