@@ -72,10 +72,14 @@ REPORT_TABLES = (
 # reconciliation and certifications are small.
 WHOLE = ("appropriation_usage", "appropriation_reconciliation")
 
-# Below this many payouts and decisions the open-data export is built here: a worker's
-# interpreter and imports (about a second of CPU on this machine) cost more than the
-# export (milliseconds on the sample, 1.1 s of CPU at 100 000 payouts).
+# The open-data export is built in a worker for this many payouts and decisions (together)
+# and up to WORKER_UP_TO_ROWS. Below, a worker's interpreter and imports (about a second
+# of CPU here) cost more than the export (milliseconds on the sample; 1.1 s of CPU at
+# 100 000 payouts, where the worker saves 2-3 s of wall time). Above, its copy of the
+# frames (550 MB at 1 000 000 payouts) beside this process, which holds the
+# publication's inputs, would take the job past 2 GB: it is built here, 4 s later.
 WORKER_FROM_ROWS = 50_000
+WORKER_UP_TO_ROWS = 500_000
 
 
 def _svg_markdown(charts: dict[str, str]) -> MetadataValue:
@@ -129,7 +133,7 @@ def write_reports(
         fresh,
         *export_frames(decisions, payouts),
         region,
-        in_process=len(payouts) + len(decisions) < WORKER_FROM_ROWS,
+        in_process=not WORKER_FROM_ROWS <= len(payouts) + len(decisions) <= WORKER_UP_TO_ROWS,
     ) as export:
         workbooks, pages, drafts, latest_charts, years = _documents(
             conn, run_dir, settings, tables, region

@@ -61,7 +61,6 @@ class Worker:
             return
         # The caller's masking key goes with the call: a personal number the function
         # masks must get the caller's token, not the development key's.
-        payload = pickle.dumps((masking_key(), fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tillvaxt.report.worker"],
             stdin=subprocess.PIPE,
@@ -69,17 +68,17 @@ class Worker:
             stderr=subprocess.PIPE,
             cwd=Path(tillvaxt.__file__).resolve().parent.parent,
         )
-        # The call is written here, whole: the worker reads it before anything else (a
-        # thread writing it would wait for the interpreter lock at every pipe-full while
-        # this one works). Its answer is read in a thread (waiting on the pipes, no lock
+        # The call is pickled straight into the pipe here (no copy of it in either
+        # process: the worker unpickles as it reads, before anything else; a thread
+        # writing it would wait for the interpreter lock at every pipe-full while this
+        # one works). Its answer is read in a thread (waiting on the pipes, no lock
         # held), so the caller goes on with its own work meanwhile.
         stdin, self.proc.stdin = self.proc.stdin, None  # `communicate` then only reads
         try:
-            stdin.write(payload)
-            stdin.close()
+            with stdin:
+                pickle.dump((masking_key(), fn, args), stdin, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as exc:  # a broken pipe: the worker died before it read the call
             self._error = exc
-        del payload  # the call's copy of the frames is not kept while the worker runs
         self._talk = threading.Thread(target=self._communicate, daemon=True)
         self._talk.start()
 
@@ -138,9 +137,7 @@ def _serve() -> int:
     """The worker's side: read the call from stdin, write the answer to stdout."""
     answer_fh = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything the function prints goes to stderr, not into the answer
-    call = sys.stdin.buffer.read()  # at once: the caller waits until it is read
-    key, fn, args = pickle.loads(call)
-    del call
+    key, fn, args = pickle.load(sys.stdin.buffer)  # first: the caller waits until it is read
     use_masking_key(key)
     try:
         answer = ("ok", fn(*args), "")
