@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assets._meta import paid_by_year, year_totals
+from tests.examples import examples
 
 I64 = st.integers(-(2**63), 2**63 - 1)
 
@@ -23,7 +24,7 @@ def _python(years: list[int], values: list[object]) -> dict[int, object]:
     return totals
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.integers(2000, 2003), st.one_of(st.none(), I64)), max_size=40))
 def test_integer_ore_sum_exactly_beyond_int64(rows: list[tuple[int, int | None]]) -> None:
     years = [y for y, _ in rows]
@@ -34,7 +35,7 @@ def test_integer_ore_sum_exactly_beyond_int64(rows: list[tuple[int, int | None]]
         assert year_totals(pd.Series(years), pd.Series(values, dtype="int64")) == got
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.raw import WHITESPACE
+from tests.examples import examples
 from tillvaxt import rawfiles
 from tillvaxt.errors import ParseError
 from tillvaxt.money import parse_amount
@@ -27,7 +28,7 @@ amount_text = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(amount_text, min_size=1, max_size=20))
 def test_vectorised_amounts_agree_with_parse_amount(texts: list[str]) -> None:
     parsed = fields.amount_ore(pd.Series(texts, dtype="string"), "Belopp")
@@ -58,7 +59,7 @@ def test_join_errors_only_separates_present_reasons() -> None:
     assert list(joined) == ["x", "a; b", "c", "p; q"]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(st.text(alphabet='ab; "\t', max_size=24))
 def test_quote_aware_split_agrees_with_its_rules_on_every_line(line: str) -> None:
     """`split_semicolon_line` takes `str.split` and the C csv reader where it can; both
@@ -84,7 +85,7 @@ _plain_line = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_plain_line, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]))
 def test_arrow_split_of_a_file_without_quotes_agrees_with_the_line_loop(
     lines: list[str], newline: str
@@ -149,7 +150,7 @@ def test_whitespace_class_is_what_python_calls_space() -> None:
 spaced_text = st.text(alphabet="RS 2019/0123-\t\u00a0\u2003\u3000\u200b\u0085\x1c", max_size=14)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(spaced_text, min_size=1, max_size=12))
 def test_case_numbers_agree_with_python_whitespace(texts: list[str]) -> None:
     """White space inside a case number becomes one space, as Python's `\\s+` sees it."""
@@ -167,7 +168,7 @@ org_text = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(org_text, min_size=1, max_size=12))
 def test_org_numbers_agree_with_normalise(texts: list[str]) -> None:
     """The Arrow-parsed ten digits are `orgnr.normalise`'s; what it refuses is missing."""
@@ -177,7 +178,7 @@ def test_org_numbers_agree_with_normalise(texts: list[str]) -> None:
     assert_like_scalar(parsed, texts, normalise, lambda exc: "column 'Organisationsnummer'")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.one_of(st.integers(-(10**17), 10**17), st.integers(-(10**4), 10**4)),
@@ -284,7 +285,7 @@ def test_schema_word_class_is_python_non_space() -> None:
     assert got == [re.match(r"^\S+( \S+)*$", v) is not None for v in values]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.from_regex(r"[0-9]{10}", fullmatch=True), min_size=1, max_size=40))
 def test_luhn_of_many_agrees_with_luhn_ok(numbers: list[str]) -> None:
     from tillvaxt.orgnr import luhn_ok, luhn_ok_many
@@ -340,7 +341,7 @@ def test_findings_order_by_arrow_is_pandas_stable_sort() -> None:
 case_ids = st.lists(st.one_of(st.none(), st.sampled_from(["RS1", "RS2", "rs1", "Å 3", "", "RS1 "])))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(case_ids, case_ids)
 def test_decision_positions_by_arrow_are_get_indexer(ids: list, wanted: list) -> None:
     """Each payout's position among unique, present case numbers is pandas' `get_indexer`
@@ -357,7 +358,7 @@ def test_decision_positions_by_arrow_are_get_indexer(ids: list, wanted: list) ->
     assert _positions_by_arrow(ids_s.astype(object), wanted_s) is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(case_ids)
 def test_repeated_values_are_duplicated_keep_false(values: list) -> None:
     """Arrow's count per code marks what `duplicated(keep=False)` marks, missing values
@@ -380,7 +381,7 @@ def test_rule_ranks_are_the_mapped_order() -> None:
     assert _rule_ranks(pd.Series([], dtype=object), ["a"]).tolist() == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.one_of(

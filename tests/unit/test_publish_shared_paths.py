@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
 from tillvaxt.orgnr import scrub
 from tillvaxt.publish import csvfiles, warehouse
 from tillvaxt.publish.sqltypes import Money
@@ -40,7 +41,7 @@ amounts = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(amounts, max_size=30))
 def test_money_bound_from_its_ore_is_the_bind_processors_text(values) -> None:
     kronor = pd.Series(values, dtype=object)
@@ -62,7 +63,7 @@ def test_money_from_ore_refuses_a_negative_zero_and_what_int64_cannot_hold() -> 
 texts = st.one_of(st.none(), st.text(max_size=8), st.just(np.nan), st.just(pd.NA))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(texts, max_size=30), st.sampled_from([object, "string", "str"]))
 def test_texts_are_bound_as_the_slow_path_binds_them(values, dtype) -> None:
     if dtype is not object:
@@ -95,7 +96,7 @@ PIECES = [
 composed = st.lists(st.sampled_from(PIECES), max_size=3).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.one_of(st.none(), composed), max_size=25),
     st.sampled_from([object, "string", "str"]),
@@ -125,7 +126,7 @@ def test_columns_rendered_from_values_are_written_as_pandas_writes_them() -> Non
     assert csvfiles._arrow_csv(frame, True) == csvfiles._pandas_csv(frame, True).encode()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(texts, min_size=1, max_size=30))
 def test_an_object_text_column_is_typed_as_a_read_back_list_of_texts(values) -> None:
     from tillvaxt.publish.schema import Kind
@@ -136,7 +137,7 @@ def test_an_object_text_column_is_typed_as_a_read_back_list_of_texts(values) -> 
     pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.one_of(st.none(), amounts.filter(lambda v: isinstance(v, Decimal))), max_size=20)
 )

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+from tests.examples import examples
 from tillvaxt.masking import display, scrub
 from tillvaxt.publish.tables import to_published
 
@@ -69,7 +70,7 @@ def test_to_published_equals_value_by_value_masking() -> None:
 _digits_and_separators = st.text(alphabet="0123456789 -+\u00a0\u202fVx", max_size=30)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.lists(
         st.one_of(

@@ -6,6 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
 from tillvaxt.instruments import REPORT_ORDER
 from tillvaxt.masking import display, mask
 from tillvaxt.reconcile.usage import appropriation_usage
@@ -99,7 +100,7 @@ def test_no_payout_at_all_is_no_difference() -> None:
     assert list(differences.columns) == ["year", "instrument", "vouchers_ore", "usage_ore"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     st.lists(
         st.tuples(

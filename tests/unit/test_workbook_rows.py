@@ -14,6 +14,7 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
 from tillvaxt.report import xlsxrows
 from tillvaxt.report.xlsxrows import Column, write_rows
 
@@ -74,7 +75,7 @@ def _sheet(tmp: Path, rows: list[list[object]], fast: bool, monkeypatch) -> byte
         return b"".join(z.read(n) for n in sorted(z.namelist()) if not n.endswith("core.xml"))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.integers(min_value=0, max_value=4).flatmap(
         lambda w: st.lists(st.lists(values, min_size=w, max_size=w), max_size=6)
@@ -121,7 +122,7 @@ def test_what_the_fast_path_does_not_know_goes_through_the_api(tmp_path: Path) -
 PYTHONS_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.text(max_size=8), st.sampled_from(TRICKY_TEXTS)))
 def test_arrows_test_flags_every_text_xlsxwriter_writes_specially(text: str) -> None:
     flagged = pc.match_substring_regex(pa.array([text]), xlsxrows._SPECIAL_RE2)[0].as_py()
