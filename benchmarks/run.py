@@ -225,7 +225,7 @@ def run_pipeline(
     patched = {
         name: marked(name, label)
         for name, label in [
-            ("_documents", "reports: workbooks, HTML, Word (the 360Giving worker beside them)"),
+            ("_documents", "reports: workbooks, HTML, Word (a 360Giving worker beside them)"),
         ]
     }
     for name, (_, call) in patched.items():
