@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from pandas.api.extensions import ExtensionArray
 
-from tillvaxt.arrowcols import CENTS, cents, ore_cents, uniform_array
+from tillvaxt.arrowcols import CENTS, cents, ore_cents, present_values, uniform_array
 from tillvaxt.publish import schema
 from tillvaxt.publish.schema import Kind, ore_column
 from tillvaxt.publish.sqltypes import Money
@@ -253,14 +253,12 @@ def _texts(series: pd.Series) -> list | None:
     new Python string per cell, only to bind the same text."""
     if isinstance(series.dtype, pd.StringDtype):  # texts by its type, missing as NA
         return series.to_numpy(dtype=object, na_value=None).tolist()
-    values = series.to_numpy(dtype=object)
-    missing = series.isna().to_numpy()
-    if not set(map(type, values[~missing])) <= {str}:
+    if (found := present_values(series, str)) is None:
         return None
-    out = values.tolist()
-    for i in missing.nonzero()[0].tolist():
-        out[i] = None
-    return out
+    texts, missing = found
+    out = np.full(len(series), None, dtype=object)
+    out[~missing] = texts
+    return out.tolist()
 
 
 def _money_texts(series: pd.Series) -> list | None:
@@ -286,11 +284,9 @@ def _money_texts_from_ore(kronor: pd.Series, ore: pd.Series) -> list | None:
     as `with_ore_columns` derived it): the öre are whole numbers, so their text needs no
     look at a Decimal's digits. None unless every öre is an `int` within int64 and every
     zero amount is a plain `0` (a negative zero's text keeps its sign)."""
-    values = ore.to_numpy(dtype=object)
-    missing = ore.isna().to_numpy()
-    present = values[~missing]
-    if not set(map(type, present)) <= {int}:
+    if (found := present_values(ore, int)) is None:
         return None
+    present, missing = found
     try:
         ints = np.array(present, dtype=np.int64)
     except OverflowError:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from tillvaxt.arrowcols import text_array
+from tillvaxt.arrowcols import ascending_positions, text_array
 from tillvaxt.instruments import REPORT_ORDER
 from tillvaxt.masking import display, is_personal, mask
 from tillvaxt.reconcile.usage import is_charged
@@ -80,23 +79,21 @@ def _report_order(payouts: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Positions in `rows` (of `payouts`) of those payouts by year, instrument in the report's order (others after,
     by code), booking date and voucher id.
 
-    Arrow sorts the five keys at once where `sort_values` factorised each text column
-    first; it is stable, puts missing last and compares texts by code point, as pandas does.
+    Arrow sorts the five keys at once (`ascending_positions`), as `sort_values` would.
     """
     order = {c: i for i, c in enumerate(REPORT_ORDER)}
     instrument = payouts["instrument"]
     codes, names = pd.factorize(instrument, use_na_sentinel=False)
     ranks = np.array([order.get(n, len(order)) for n in names.tolist()], dtype=np.int64)
-    keys = pa.table(
+    return ascending_positions(
         {
-            "year": payouts["year"].to_numpy(dtype=np.int64),
-            "rank": ranks[codes],
-            "instrument": text_array(instrument),
-            "booking_date": pa.array(payouts["booking_date"]),
-            "voucher_id": text_array(payouts["voucher_id"]),
+            "year": payouts["year"].to_numpy(dtype=np.int64)[rows],
+            "rank": ranks[codes][rows],
+            "instrument": text_array(instrument).take(rows),
+            "booking_date": pa.array(payouts["booking_date"]).take(rows),
+            "voucher_id": text_array(payouts["voucher_id"]).take(rows),
         }
-    ).take(rows)
-    return pc.sort_indices(keys, [(k, "ascending") for k in keys.column_names]).to_numpy()
+    )
 
 
 def usage_differences(vouchers: pd.DataFrame, usage: pd.DataFrame) -> pd.DataFrame:

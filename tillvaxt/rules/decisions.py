@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from tillvaxt.arrowcols import ascending_positions
 from tillvaxt.instruments import INSTRUMENTS
 from tillvaxt.rules.findings import (
     day_texts,
@@ -90,17 +90,14 @@ def _overpaid_by_codes(payouts: pd.DataFrame, decisions: pd.DataFrame, dec: pd.D
     is_over = np.zeros(len(dec), dtype=bool)
     is_over[over_codes] = True  # a table by position: `np.isin` sorted both sides
     rows = np.flatnonzero(mine)[is_over[codes]]
-    keys = pa.table(
+    order = ascending_positions(
         {
             "code": code[rows],
             "booked": payouts["booking_date"].to_numpy()[rows],
             "voucher": pa.array(payouts["voucher_id"].iloc[rows], pa.string()),
         }
     )
-    order = pc.sort_indices(
-        keys, [("code", "ascending"), ("booked", "ascending"), ("voucher", "ascending")]
-    )
-    rows = rows[order.to_numpy()]
+    rows = rows[order]
     group = code[rows]
     running = (
         pd.Series(payouts["amount_ore"].to_numpy(dtype=np.int64)[rows]).groupby(group).cumsum()

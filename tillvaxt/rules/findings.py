@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tillvaxt.arrowcols import text_array
+from tillvaxt.arrowcols import ascending_positions, text_array
 from tillvaxt.money import ORE_PER_KRONA, format_swedish
 from tillvaxt.orgnr import display
 from tillvaxt.rules.rule import ERROR, WARNING, Rule
@@ -170,19 +170,16 @@ def _sorted_positions(out: pd.DataFrame, rule_rank: pd.Series) -> np.ndarray | N
     Arrow's sort of the five keys, or None when a key is no column Arrow can type (then
     pandas sorts). Arrow compares texts by code point as Python does."""
     try:
-        keys = pa.table(
-            {
-                "year": pa.array(out["year"], pa.int64()),
-                "rank": pa.array(rule_rank.to_numpy(dtype=np.float64)),
-                "file": pa.array(out["source_file"], pa.large_string()),
-                "line": pa.array(out["source_line"], pa.int64()),
-                "voucher": pa.array(out["voucher_id"], pa.large_string()),
-            }
-        )
+        keys = {
+            "year": pa.array(out["year"], pa.int64()),
+            "rank": pa.array(rule_rank.to_numpy(dtype=np.float64)),
+            "file": pa.array(out["source_file"], pa.large_string()),
+            "line": pa.array(out["source_line"], pa.int64()),
+            "voucher": pa.array(out["voucher_id"], pa.large_string()),
+        }
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return None
-    by = [(name, "ascending", "at_end") for name in keys.column_names]
-    return pc.sort_indices(keys, sort_keys=by).to_numpy()
+    return ascending_positions(keys)
 
 
 def kr(ore: int) -> str:

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from schemas.payouts import Payouts
 from schemas.raw import raw_names, required_headers
-from tillvaxt.arrowcols import text_array
+from tillvaxt.arrowcols import ascending_positions, text_array
 from tillvaxt.orgnr import scrub
 from tillvaxt.rawfiles import ERROR_COL, FILE_COL, LINE_COL, RAW_COL, SourceFiles
 from tillvaxt.validate import fields
@@ -231,14 +231,13 @@ def _by_year_and_voucher(payouts: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     was most of the merge. Voucher ids are distinct here, so the order has no ties, and
     Arrow compares texts by code point as pandas does.
     """
-    keys = pa.table(
+    order = ascending_positions(
         {
             "year": payouts["year"].to_numpy(dtype=np.int64)[rows],
             "voucher_id": pa.array(payouts["voucher_id"].iloc[rows], pa.string()),
         }
     )
-    order = pc.sort_indices(keys, [("year", "ascending"), ("voucher_id", "ascending")])
-    return rows[order.to_numpy()]
+    return rows[order]
 
 
 def _same(a: object, b: object) -> bool:
