@@ -5,7 +5,8 @@
 Generates N payouts and N/10 decisions in the raw-spec shape (benchmarks/generate.py),
 runs the Dagster job in this process with the in-process executor (as the CLI does,
 intermediate frames handed over in memory by the run-scoped IO manager), then the reference on
-the same files in a process of its own (benchmarks/reference.py), checks that both give
+the same files in a process of its own (benchmarks/reference.py; three times, the
+quickest counts: its seconds vary by a factor near two between runs), checks that both give
 the same appropriation chain, and times a sensor tick on the unchanged tree (what a
 rerun with unchanged inputs costs: the sensor sees no change and starts no run).
 
@@ -50,6 +51,8 @@ from generate import generate  # noqa: E402
 # appropriations, typing and validating them (the payout step also merges the
 # overlapping exports by voucher), the appropriation chain, and the payout-decision
 # matching (payout_exceptions runs every rule, the reference's five among them).
+# The reference runs this many times; `duckdb_s` is its quickest run.
+REFERENCE_RUNS = 3
 CORE_STEPS = (
     "raw_payouts",
     "raw_decisions",
@@ -375,9 +378,16 @@ def main() -> int:
         del result
         gc.collect()
 
-        ref = reference_in_subprocess(raw, work, args.threads)
-        duckdb_s, duckdb_peak = ref["seconds"], ref["peak_rss_mb"]
-        print(f"duckdb reference: {duckdb_s:.2f} s, peak RSS {duckdb_peak:.0f} MB")
+        # The quickest of REFERENCE_RUNS: on the same files DuckDB took 2.1-3.7 s from one
+        # run to the next here, and a slow draw of the denominator flatters the ratios.
+        refs = [reference_in_subprocess(raw, work, args.threads) for _ in range(REFERENCE_RUNS)]
+        ref = min(refs, key=lambda r: r["seconds"])
+        duckdb_s, duckdb_peak = ref["seconds"], max(r["peak_rss_mb"] for r in refs)
+        runs = ", ".join(f"{r['seconds']:.2f}" for r in refs)
+        print(
+            f"duckdb reference: {duckdb_s:.2f} s, the quickest of {runs} s; "
+            f"peak RSS {duckdb_peak:.0f} MB"
+        )
         print(ref["summary"].to_string(index=False))
         print(ref["matching"].to_string(index=False))
         agree = compare(recon, ref["reconciliation"])
@@ -396,6 +406,7 @@ def main() -> int:
         "worker_cpu_s": round(worker_cpu_s, 2),
         "load_before": round(load, 2),
         "duckdb_s": round(duckdb_s, 2),
+        "duckdb_runs_s": [round(r["seconds"], 2) for r in refs],
         "ratio": round(pipeline_s / duckdb_s, 2),
         "core_s": round(core_s, 2),
         "core_ratio": round(core_s / duckdb_s, 2),

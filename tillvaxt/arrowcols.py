@@ -8,6 +8,7 @@ is exactly of the expected type, and money only when Arrow need not round it.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -37,6 +38,19 @@ def ascending_positions(keys: dict[str, object]) -> np.ndarray:
     column."""
     table = pa.table(keys)
     return pc.sort_indices(table, [(k, "ascending") for k in table.column_names]).to_numpy()
+
+
+def places_in(values: pd.Series, order: Sequence[Hashable]) -> np.ndarray:
+    """Each value's place in `order` (int64), `len(order)` for any other value and for a
+    missing one: a sort key that puts values in a report's order, the others after.
+
+    Each distinct value is looked up once (`factorize`), not each row: mapping half a
+    million rule names through a dict cost 0.12 s, factorising them 0.03 s."""
+    place = {v: i for i, v in enumerate(order)}
+    codes, seen = pd.factorize(values, use_na_sentinel=True)
+    last = len(place)
+    ranks = np.array([place.get(v, last) for v in seen.tolist()] + [last], dtype=np.int64)
+    return ranks[codes]  # code -1 (missing) takes the last entry
 
 
 def uniform_array(column: pd.Series, kind: type, type_: pa.DataType) -> pa.Array | None:

@@ -370,15 +370,16 @@ def test_repeated_values_are_duplicated_keep_false(values: list) -> None:
         assert repeated_values(column).tolist() == want.tolist()
 
 
-def test_rule_ranks_are_the_mapped_order() -> None:
-    """A rule's rank is its place in the order; rules outside it, or missing, come last."""
-    from tillvaxt.rules.findings import _rule_ranks
+def test_places_are_the_mapped_order() -> None:
+    """A value's place is its place in the order; values outside it, or missing, come last."""
+    from tillvaxt.arrowcols import places_in
 
-    rules = pd.Series(["b", "zz", "a", None, "b"], index=[9, 8, 7, 6, 5], dtype=object)
-    got = _rule_ranks(rules, ["a", "b"])
-    want = rules.map({"a": 0, "b": 1}).fillna(2)
-    pd.testing.assert_series_equal(got, want.astype("float64"))
-    assert _rule_ranks(pd.Series([], dtype=object), ["a"]).tolist() == []
+    for dtype in (object, "string", "str"):
+        rules = pd.Series(["b", "zz", "a", None, "b"], index=[9, 8, 7, 6, 5], dtype=dtype)
+        want = rules.astype(object).map({"a": 0, "b": 1}).fillna(2).astype("int64")
+        assert places_in(rules, ["a", "b"]).tolist() == want.tolist()
+    assert places_in(pd.Series([], dtype=object), ["a"]).tolist() == []
+    assert places_in(pd.Series([None, None], dtype=object), []).tolist() == [0, 0]
 
 
 @settings(max_examples=examples(300), deadline=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tillvaxt.arrowcols import places_in
 from tillvaxt.instruments import REPORT_ORDER, instrument_name
 from tillvaxt.region import Region
 
@@ -35,8 +36,7 @@ def appropriation_usage(payouts: pd.DataFrame, appropriations: pd.DataFrame) -> 
         .rename(columns={"amount_ore": "paid_ore"})
     )
     out.insert(3, "instrument_name", out["instrument"].map(instrument_name))
-    order = {c: i for i, c in enumerate(REPORT_ORDER)}
-    out["_o"] = out["instrument"].map(order).fillna(len(order))
+    out["_o"] = places_in(out["instrument"], REPORT_ORDER)
     return (
         out.sort_values(["year", "appropriation", "_o", "instrument"])
         .drop(columns="_o")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tillvaxt.arrowcols import ascending_positions, text_array
+from tillvaxt.arrowcols import ascending_positions, places_in, text_array
 from tillvaxt.instruments import REPORT_ORDER
 from tillvaxt.masking import display, is_personal, mask
 from tillvaxt.reconcile.usage import is_charged
@@ -81,14 +81,11 @@ def _report_order(payouts: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 
     Arrow sorts the five keys at once (`ascending_positions`), as `sort_values` would.
     """
-    order = {c: i for i, c in enumerate(REPORT_ORDER)}
     instrument = payouts["instrument"]
-    codes, names = pd.factorize(instrument, use_na_sentinel=False)
-    ranks = np.array([order.get(n, len(order)) for n in names.tolist()], dtype=np.int64)
     return ascending_positions(
         {
             "year": payouts["year"].to_numpy(dtype=np.int64)[rows],
-            "rank": ranks[codes][rows],
+            "rank": places_in(instrument, REPORT_ORDER)[rows],
             "instrument": text_array(instrument).take(rows),
             "booking_date": pa.array(payouts["booking_date"]).take(rows),
             "voucher_id": text_array(payouts["voucher_id"]).take(rows),

@@ -26,6 +26,7 @@ from tillvaxt.money import (
     ORE_PER_KRONA,
     check_total,
 )
+from tillvaxt.sums import exact_sum
 
 _DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _ORGNR_RE = r"(?:16|18|19|20)?([0-9]{6})[-+]?([0-9]{4})"
@@ -254,9 +255,8 @@ def integer(
 
 def check_total_of(amounts: list[pd.Series], source: str) -> None:
     """`money.check_total` of the amounts together, exact and without a Python sum over
-    a million of them: partial sums of `_PARTIAL` amounts in int64 (each amount is within
-    `MAX_AMOUNT_ORE`, so a partial sum cannot wrap), added up as Python integers. An
-    amount beyond that bound (never, after validation) goes to `check_total` itself."""
+    a million of them (`sums.exact_sum` of their sizes). An amount beyond
+    `MAX_AMOUNT_ORE` (never, after validation) goes to `check_total` itself."""
     values = [a.to_numpy(dtype=np.int64) for a in amounts]
     ore = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
     if not len(ore):
@@ -264,13 +264,8 @@ def check_total_of(amounts: list[pd.Series], source: str) -> None:
     if ore.min() < -MAX_AMOUNT_ORE or ore.max() > MAX_AMOUNT_ORE:
         check_total(ore.tolist(), source)
         return
-    partial = np.add.reduceat(np.abs(ore), np.arange(0, len(ore), _PARTIAL))
-    if sum(int(s) for s in partial) > MAX_TOTAL_ORE:
+    if exact_sum(np.abs(ore)) > MAX_TOTAL_ORE:
         check_total(ore.tolist(), source)  # it says what was found, in kronor
-
-
-# 8 192 amounts of at most 10^15 öre add up to at most 8.2·10^18 < 2^63.
-_PARTIAL = 8192
 
 
 def join_errors(*errors: pd.Series) -> pd.Series:
