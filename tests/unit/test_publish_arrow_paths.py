@@ -85,6 +85,17 @@ def test_what_arrow_cannot_vouch_for_is_written_by_pandas(tmp_path) -> None:
     assert (tmp_path / "odd.csv").read_text("utf-8") == "mixed,n\na,1\n1,2\n2.50,3\n,4\n"
 
 
+def test_whole_numbers_among_missing_values_stay_whole_in_both_paths() -> None:
+    """An object column of ints with a gap is written `1`, not `1.0` (pandas' `map`
+    turned it into floats), and an int beyond int64 as its digits."""
+    frame = pd.DataFrame({"n": pd.Series([1, None, -(2**70)], dtype=object), "t": ["x", "y", "z"]})
+    want = f"n,t\n1,x\n,y\n{-(2**70)},z\n"
+    assert csvfiles._pandas_csv(frame, True) == want
+    assert csvfiles._arrow_csv(frame, True) in (None, want.encode())
+    small = frame.iloc[:2]
+    assert csvfiles._arrow_csv(small, True) == csvfiles._pandas_csv(small, True).encode()
+
+
 def test_kronor_are_ore_to_decimal_to_the_exponent() -> None:
     ore = [0, 1, -1, -50, 99, 100, -100, 1_081_100_000, 2**62, -(2**62), 123456789]
     got = _kronor(pd.Series(ore, dtype="int64"))

@@ -50,7 +50,9 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(out[col]):
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
         elif out[col].dtype == object:
-            out[col] = out[col].map(_cell)
+            # Not `map`: it infers a type from the results, and `[1, None]` became 1.0.
+            cells = [_cell(v) for v in out[col].tolist()]
+            out[col] = pd.Series(cells, index=out.index, dtype=object)
         elif pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     return out
