@@ -23,8 +23,9 @@ Peak RSS is measured by resetting the kernel's high-water mark
 not counted; `peak_rss_mb` is the pipeline's: the larger of this process's high-water
 mark and the largest sampled sum of this process and its live children (the open-data
 worker, whose own peak is `worker_peak_rss_mb`; `process_peak_rss_mb` this process's
-alone). `duckdb_peak_rss_mb` is the reference's process's (a process of its own, so
-neither counts the other's memory).
+alone). `duckdb_runs_s` are the reference's three runs, `duckdb_s` the quickest;
+`duckdb_peak_rss_mb` is the largest of their processes' peaks (each a process of its
+own, so neither side counts the other's memory).
 """
 
 from __future__ import annotations
@@ -51,8 +52,6 @@ from generate import generate  # noqa: E402
 # appropriations, typing and validating them (the payout step also merges the
 # overlapping exports by voucher), the appropriation chain, and the payout-decision
 # matching (payout_exceptions runs every rule, the reference's five among them).
-# The reference runs this many times; `duckdb_s` is its quickest run.
-REFERENCE_RUNS = 3
 CORE_STEPS = (
     "raw_payouts",
     "raw_decisions",
@@ -63,6 +62,8 @@ CORE_STEPS = (
     "appropriation_reconciliation",
     "payout_exceptions",
 )
+# The reference runs this many times; `duckdb_s` is its quickest run.
+REFERENCE_RUNS = 3
 
 
 def reset_peak_rss() -> bool:

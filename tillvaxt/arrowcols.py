@@ -41,14 +41,15 @@ def ascending_positions(keys: dict[str, object]) -> np.ndarray:
 
 
 def places_in(values: pd.Series, order: Sequence[Hashable]) -> np.ndarray:
-    """Each value's place in `order` (int64), `len(order)` for any other value and for a
-    missing one: a sort key that puts values in a report's order, the others after.
+    """Each value's place in `order` (int64; a value listed twice keeps its last place),
+    `len(order)` for any other value and for a missing one: a sort key that puts values
+    in a report's order, the others after.
 
     Each distinct value is looked up once (`factorize`), not each row: mapping half a
     million rule names through a dict cost 0.12 s, factorising them 0.03 s."""
     place = {v: i for i, v in enumerate(order)}
     codes, seen = pd.factorize(values, use_na_sentinel=True)
-    last = len(place)
+    last = len(order)
     ranks = np.array([place.get(v, last) for v in seen.tolist()] + [last], dtype=np.int64)
     return ranks[codes]  # code -1 (missing) takes the last entry
 

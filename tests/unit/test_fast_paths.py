@@ -380,6 +380,8 @@ def test_places_are_the_mapped_order() -> None:
         assert places_in(rules, ["a", "b"]).tolist() == want.tolist()
     assert places_in(pd.Series([], dtype=object), ["a"]).tolist() == []
     assert places_in(pd.Series([None, None], dtype=object), []).tolist() == [0, 0]
+    # Listed twice: its last place, and the others still after it.
+    assert places_in(pd.Series(["a", "zz"]), ["a", "b", "a"]).tolist() == [2, 3]
 
 
 @settings(max_examples=examples(300), deadline=None)

@@ -96,6 +96,17 @@ def test_whole_numbers_among_missing_values_stay_whole_in_both_paths() -> None:
     assert csvfiles._arrow_csv(small, True) == csvfiles._pandas_csv(small, True).encode()
 
 
+def test_datetimes_in_an_object_column_are_written_as_a_datetime_column() -> None:
+    """Timestamps among gaps (as `concat` with an all-missing column makes them) are
+    written as pandas writes their datetime column: a date alone when every one is at
+    midnight, else with its time."""
+    midnight = [pd.Timestamp("2017-01-02"), None, dt.datetime(2017, 1, 3)]
+    frame = pd.DataFrame({"d": pd.Series(midnight, dtype=object), "n": [0, 1, 2]})
+    assert csvfiles._pandas_csv(frame, True) == "d,n\n2017-01-02,0\n,1\n2017-01-03,2\n"
+    timed = frame.assign(d=pd.Series([dt.datetime(2017, 1, 3, 5), None, None], dtype=object))
+    assert csvfiles._pandas_csv(timed, True) == "d,n\n2017-01-03 05:00:00,0\n,1\n,2\n"
+
+
 def test_kronor_are_ore_to_decimal_to_the_exponent() -> None:
     ore = [0, 1, -1, -50, 99, 100, -100, 1_081_100_000, 2**62, -(2**62), 123456789]
     got = _kronor(pd.Series(ore, dtype="int64"))

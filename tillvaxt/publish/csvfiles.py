@@ -51,8 +51,13 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
         elif out[col].dtype == object:
             # Not `map`: it infers a type from the results, and `[1, None]` became 1.0.
-            cells = [_cell(v) for v in out[col].tolist()]
-            out[col] = pd.Series(cells, index=out.index, dtype=object)
+            # Datetimes alone become a datetime column, as `map` made them (a date
+            # without its midnight, as pandas writes a datetime column of dates).
+            cells = pd.Series([_cell(v) for v in out[col].tolist()], index=out.index, dtype=object)
+            present = cells[cells.notna()]
+            if len(present) and all(isinstance(v, dt.datetime) for v in present):
+                cells = cells.infer_objects()
+            out[col] = cells
         elif pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     return out
