@@ -8,7 +8,7 @@ is exactly of the expected type, and money only when Arrow need not round it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -54,6 +54,12 @@ def places_in(values: pd.Series, order: Sequence[Hashable]) -> np.ndarray:
     return ranks[codes]  # code -1 (missing) takes the last entry
 
 
+def all_exactly(values: Iterable[object], kind: type) -> bool:
+    """Is every one of `values` exactly a `kind` (a subclass, such as a bool among ints,
+    is not)? One pass over the values' types, the check behind every fast path here."""
+    return set(map(type, values)) <= {kind}
+
+
 def uniform_array(column: pd.Series, kind: type, type_: pa.DataType) -> pa.Array | None:
     """An object column whose values are all exactly `kind` (missing aside) as an Arrow
     array of `type_`; None when it holds anything else, or Arrow refuses a value."""
@@ -67,7 +73,7 @@ def uniform_values(
 ) -> pa.Array | None:
     """`uniform_array` of an object column's values and missing mask, for a caller
     that has them already."""
-    if not set(map(type, values[~missing])) <= {kind}:
+    if not all_exactly(values[~missing], kind):
         return None
     try:
         return pa.array(values, type=type_, mask=missing)
@@ -82,7 +88,7 @@ def present_values(column: pd.Series, kind: type) -> tuple[np.ndarray, np.ndarra
     values = column.to_numpy(dtype=object)
     missing = column.isna().to_numpy()
     present = values[~missing]
-    return (present, missing) if set(map(type, present)) <= {kind} else None
+    return (present, missing) if all_exactly(present, kind) else None
 
 
 def cents(column: pd.Series) -> tuple[pa.Array, np.ndarray] | None:

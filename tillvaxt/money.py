@@ -20,6 +20,8 @@ AMOUNT_PATTERN = r"(-)?(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,2}))?"
 _AMOUNT = re.compile(f"^{AMOUNT_PATTERN}$", re.ASCII)
 
 ORE_PER_KRONA = 100
+# One öre in kronor: the exponent of every published amount (two decimals).
+ONE_ORE = Decimal("0.01")
 # No amount in these exports comes near ±10^13 kr (an appropriation is ~10^9 kr); a
 # value beyond is a typing or export error. The bound also keeps any sum of a few
 # thousand amounts inside int64.
@@ -83,7 +85,7 @@ def check_total(ore: Iterable[int], source: str) -> None:
 
 def ore_to_decimal(ore: int) -> Decimal:
     """Öre as exact kronor with two decimals (`Decimal('10811000.00')`)."""
-    return (Decimal(int(ore)) / ORE_PER_KRONA).quantize(Decimal("0.01"))
+    return (Decimal(int(ore)) / ORE_PER_KRONA).quantize(ONE_ORE)
 
 
 def decimal_to_ore(value: Decimal | int | str) -> int:

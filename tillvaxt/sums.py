@@ -19,10 +19,20 @@ from tillvaxt.arrowcols import cents
 _LOW = 0xFFFFFFFF
 
 
+def _halves(ore: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int64 öre as their high (signed) and low 32 bits: `ore = high·2^32 + low`."""
+    ore = np.asarray(ore, dtype=np.int64)
+    return ore >> 32, ore & _LOW
+
+
+def _joined(high: int, low: int) -> int:
+    return (int(high) << 32) + int(low)
+
+
 def exact_sum(ore: np.ndarray) -> int:
     """The sum of int64 öre as a Python integer, exact beyond the int64 range."""
-    ore = np.asarray(ore, dtype=np.int64)
-    return (int((ore >> 32).sum()) << 32) + int((ore & _LOW).sum())
+    high, low = _halves(ore)
+    return _joined(high.sum(), low.sum())
 
 
 def sums_by_year(years: pd.Series, values: pd.Series) -> dict[int, int | Decimal]:
@@ -37,9 +47,10 @@ def sums_by_year(years: pd.Series, values: pd.Series) -> dict[int, int | Decimal
     totals: dict[int, int | Decimal] = dict.fromkeys(np.unique(year).tolist(), 0)
     if pd.api.types.is_integer_dtype(values.dtype):
         ore = values.to_numpy(dtype="int64", na_value=0)[present]
-        halves = pd.DataFrame({"year": year[present], "high": ore >> 32, "low": ore & _LOW})
-        for y, high, low in halves.groupby("year").sum().itertuples():
-            totals[int(y)] = (int(high) << 32) + int(low)
+        high, low = _halves(ore)
+        halves = pd.DataFrame({"year": year[present], "high": high, "low": low})
+        for y, high_sum, low_sum in halves.groupby("year").sum().itertuples():
+            totals[int(y)] = _joined(high_sum, low_sum)
         return totals
     exact = cents(values) if pd.api.types.is_object_dtype(values.dtype) else None
     if exact is not None:

@@ -26,11 +26,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tillvaxt.arrowcols import single, uniform_values
+from tillvaxt.arrowcols import all_exactly, single, uniform_values
+from tillvaxt.money import ONE_ORE
 from tillvaxt.publish.files import staged_file
 
 CSV_ROWS = 100_000
-_CENT = Decimal("0.01")
 # Rows rendered by Arrow kernels at a time within a slice (`_write_slice`).
 ARROW_ROWS = 20_000
 
@@ -119,12 +119,12 @@ def _rendered(
 ) -> pa.Array | None:
     """`_object_texts` of a column whose first present value is a `kind`."""
     if kind is Decimal:
-        if not set(map(type, present)) <= {kind}:
+        if not all_exactly(present, kind):
             return None
         texts = np.full(len(values), None, dtype=object)
         # `str` of a two-decimal Decimal is its `format(v, "f")` (no exponent notation
         # below an exponent of -6 or above 0), and quicker; others are formatted.
-        two = all(map(_CENT.same_quantum, present))
+        two = all(map(ONE_ORE.same_quantum, present))
         texts[~missing] = list(map(str, present) if two else map(format, present, repeat("f")))
         return pa.array(texts, type=pa.string(), from_pandas=True)
     arrow_type = {str: pa.string(), dt.date: pa.date32(), int: pa.int64(), bool: pa.bool_()}
@@ -163,7 +163,7 @@ def _typed_texts(series: pd.Series) -> pa.Array | None:
         text = series.to_frame().to_csv(index=False, header=False, lineterminator="\n")
         lines = np.array(text.split("\n")[:-1], dtype=object)
         return pa.array(lines, type=pa.string(), mask=series.isna().to_numpy())
-    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+    if pd.api.types.is_string_dtype(dtype):
         return pa.array(series, from_pandas=True)
     if pd.api.types.is_datetime64_dtype(dtype):  # naive: `csv_frame`'s strftime
         return pc.strftime(pa.array(series, from_pandas=True), format="%Y-%m-%d")

@@ -11,6 +11,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+from tillvaxt.money import ONE_ORE
+
 
 class Money(TypeDecorator):
     """Exact SEK: NUMERIC(18,2) where the database has it, decimal text on SQLite."""
@@ -26,8 +28,8 @@ class Money(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        d = Decimal(value).quantize(Decimal("0.01"))
+        d = Decimal(value).quantize(ONE_ORE)
         return str(d) if dialect.name == "sqlite" else d
 
     def process_result_value(self, value, dialect):
-        return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+        return None if value is None else Decimal(value).quantize(ONE_ORE)

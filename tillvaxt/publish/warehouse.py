@@ -38,7 +38,16 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from pandas.api.extensions import ExtensionArray
 
-from tillvaxt.arrowcols import CENTS, cents, ore_cents, present_values, uniform_array
+from tillvaxt.arrowcols import (
+    CENTS,
+    all_exactly,
+    cents,
+    ore_cents,
+    present_values,
+    uniform_array,
+    uniform_values,
+)
+from tillvaxt.money import ONE_ORE
 from tillvaxt.publish import schema
 from tillvaxt.publish.schema import Kind, ore_column
 from tillvaxt.publish.sqltypes import Money
@@ -598,7 +607,6 @@ def as_read(conn: sa.Connection, name: str, frame: pd.DataFrame) -> pd.DataFrame
     return out
 
 
-_CENT = Decimal("0.01")
 # The dtype pandas gives a column built from a list of texts (what `_read` builds).
 _TEXT_DTYPE = pd.Series(["a", None]).dtype
 
@@ -634,7 +642,7 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
         values[i] = None
     if kind is Kind.MONEY:
         present = [v for v in values if v is not None]
-        if set(map(type, present)) <= {Decimal} and all(map(_CENT.same_quantum, present)):
+        if all_exactly(present, Decimal) and all(map(ONE_ORE.same_quantum, present)):
             return values  # all to the öre already (as `to_published` makes them): kept
         if not all(isinstance(v, Decimal | int) for v in present):
             return None
@@ -645,7 +653,7 @@ def _as_stored(kind: Kind, series: pd.Series) -> list | ExtensionArray | np.ndar
             if v is None
             else v
             if isinstance(v, Decimal) and v.as_tuple().exponent == -2
-            else Decimal(v).quantize(_CENT)
+            else Decimal(v).quantize(ONE_ORE)
             for v in values
         ]
     kinds = set(map(type, values)) - {type(None)}  # one C-level pass; subclasses checked below
@@ -684,11 +692,10 @@ def _text_array(series: pd.Series, missing: np.ndarray) -> ExtensionArray | None
     conversion of the column's objects; None unless every value is exactly a `str`.
 
     pandas' own conversion of a list of texts took three times as long."""
-    values = series.to_numpy(dtype=object)
-    if _TEXT_STORAGE is None or not set(map(type, values[~missing])) <= {str}:
+    if _TEXT_STORAGE is None:
         return None
-    arrow = pa.array(values, type=_TEXT_STORAGE, mask=missing)
-    return pd.arrays.ArrowStringArray(arrow, dtype=_TEXT_DTYPE)
+    arrow = uniform_values(series.to_numpy(dtype=object), missing, str, _TEXT_STORAGE)
+    return None if arrow is None else pd.arrays.ArrowStringArray(arrow, dtype=_TEXT_DTYPE)
 
 
 def _is_companion(column: str, names: set[str]) -> bool:
